@@ -1,0 +1,27 @@
+"""Errors the library raises, each carrying the exit code the CLI returns.
+
+| exit | class                | meaning                                        |
+|------|----------------------|------------------------------------------------|
+| 0    |                      | success                                        |
+| 1    | NegativeResult       | the answer is "no": does not conform, no match |
+| 2    | InputError           | a file is missing or does not parse, bad usage |
+| 3    | KgError (base)       | an internal error                              |
+"""
+
+
+class KgError(Exception):
+    """Base class: something went wrong inside kg itself."""
+
+    exit_code = 3
+
+
+class InputError(KgError):
+    """The input cannot be used: a missing file, a syntax error, a bad value."""
+
+    exit_code = 2
+
+
+class NegativeResult(KgError):
+    """The command ran, and its answer is negative (e.g. the data does not conform)."""
+
+    exit_code = 1

@@ -1,0 +1,156 @@
+"""Read the ontology and the facts into an rdflib Dataset, one named graph per source.
+
+Where a file's triples go is decided by where the file stands:
+
+| file                          | named graph                                   |
+|-------------------------------|-----------------------------------------------|
+| ontology/astana.ttl           | https://w3id.org/astana-kg/ontology           |
+| data/reference.ttl            | https://w3id.org/astana-kg/resource/graph/reference |
+| data/documents/NAME.ttl       | https://w3id.org/astana-kg/resource/document/NAME |
+| data/sources/NAME.ttl         | https://w3id.org/astana-kg/resource/source/NAME |
+
+so "which document says this?" is a ``GRAPH ?g { ... }`` query.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .errors import InputError
+from .namespace import DOC, ONTOLOGY_IRI, REFERENCE_GRAPH, SRC, bind_prefixes
+
+# rdflib logs a warning for every ill-typed literal ("2017-02-30"^^xsd:date);
+# SHACL reports those precisely, so the log line would only be noise.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the ontology, shapes, facts and source texts of a checkout are."""
+
+    root: Path
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.root / "ontology" / "astana.ttl"
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.root / "ontology" / "shapes.ttl"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def source_texts_dir(self) -> Path:
+        """The five source documents' texts, kept beside the checkout in shared/."""
+        return Path(os.environ.get("KG_SOURCES", self.root.parent / "shared" / "sources"))
+
+    def data_files(self) -> list[Path]:
+        """Every Turtle file of facts, in a fixed order."""
+        return sorted(self.data_dir.rglob("*.ttl"))
+
+    def input_files(self) -> list[Path]:
+        """The ontology and every data file: what the graph is built from."""
+        return [self.ontology_file, *self.data_files()]
+
+
+def default_project() -> Project:
+    """The checkout this package was installed from, or $KG_ROOT."""
+    root = os.environ.get("KG_ROOT")
+    return Project(Path(root) if root else Path(__file__).resolve().parent.parent)
+
+
+def graph_name_for(path: Path, project: Project) -> URIRef:
+    """The named graph a file's triples load into, decided by where the file stands."""
+    path = path.resolve()
+    if path == project.ontology_file.resolve():
+        return URIRef(ONTOLOGY_IRI)
+    try:
+        relative = path.relative_to(project.data_dir.resolve())
+    except ValueError:
+        raise InputError(f"{path}: not inside {project.data_dir}; facts live under data/") from None
+    parts = relative.parts
+    if parts == ("reference.ttl",):
+        return URIRef(REFERENCE_GRAPH)
+    if len(parts) == 2 and parts[0] == "documents":
+        return DOC[path.stem]
+    if len(parts) == 2 and parts[0] == "sources":
+        return SRC[path.stem]
+    raise InputError(
+        f"{relative}: facts go in data/reference.ttl, data/documents/NAME.ttl "
+        "or data/sources/NAME.ttl"
+    )
+
+
+def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one Turtle file, turning every failure into one InputError line."""
+    graph = into if into is not None else Graph()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a Turtle file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except BadSyntax as error:
+        raise InputError(_describe_bad_syntax(path, error)) from None
+    except Exception as error:  # rdflib raises bare exceptions for some malformed input
+        raise InputError(f"{path}: not valid Turtle: {error}") from None
+    return graph
+
+
+def _describe_bad_syntax(path: Path, error: BadSyntax) -> str:
+    text: bytes = error._str if isinstance(error._str, bytes) else str(error._str).encode()
+    offset = min(error._i, len(text))
+    line = text[:offset].count(b"\n") + 1
+    column = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
+    return f"{path}:{line}:{column}: Turtle syntax error: {error._why}"
+
+
+def load_dataset(project: Project | None = None, extra_files: list[Path] = ()) -> Dataset:
+    """The ontology and all facts as a Dataset with one named graph per source.
+
+    ``extra_files`` are parsed into named graphs of their own (named after the
+    file) so that a curator's new file can be checked with the shipped graph.
+    """
+    project = project or default_project()
+    dataset = bind_prefixes(Dataset())
+    for path in project.input_files():
+        parse_turtle(path, into=dataset.graph(graph_name_for(path, project)))
+    for path in extra_files:
+        parse_turtle(Path(path), into=dataset.graph(URIRef(Path(path).resolve().as_uri())))
+    return dataset
+
+
+def merged_graph(dataset: Dataset) -> Graph:
+    """All triples of all named graphs in one plain Graph (for reasoning and SHACL)."""
+    merged = bind_prefixes(Graph())
+    for quad in dataset.quads((None, None, None, None)):
+        merged.add(quad[:3])
+    return merged
+
+
+def load_shapes(project: Project | None = None) -> Graph:
+    """The SHACL shapes graph."""
+    project = project or default_project()
+    return bind_prefixes(parse_turtle(project.shapes_file))

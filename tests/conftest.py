@@ -1,0 +1,49 @@
+"""Shared fixtures: the shipped graph is loaded, reasoned and validated once per session."""
+
+from pathlib import Path
+
+import pytest
+
+from kg.load import default_project, load_dataset, load_shapes, merged_graph, parse_turtle
+from kg.reason import owl_rl_closure
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def project():
+    return default_project()
+
+
+@pytest.fixture(scope="session")
+def shipped_dataset(project):
+    return load_dataset(project)
+
+
+@pytest.fixture(scope="session")
+def shipped_graph(shipped_dataset):
+    return merged_graph(shipped_dataset)
+
+
+@pytest.fixture(scope="session")
+def shipped_closure(shipped_graph):
+    return owl_rl_closure(shipped_graph).closure
+
+
+@pytest.fixture(scope="session")
+def shapes(project):
+    return load_shapes(project)
+
+
+@pytest.fixture(scope="session")
+def ontology_graph(project):
+    return parse_turtle(project.ontology_file)
+
+
+@pytest.fixture(scope="session")
+def source_texts(project):
+    """The five source documents' texts by file name; CI has shared/ beside the checkout."""
+    directory = project.source_texts_dir
+    texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.txt"))}
+    assert texts, f"no source texts found in {directory}: shared/ must stand beside the checkout"
+    return texts

@@ -1,0 +1,40 @@
+"""Roles and inverses follow from the per-meeting facts by OWL RL reasoning."""
+
+from rdflib.namespace import RDF
+
+from kg.namespace import AP, RES
+
+
+def instances(graph, cls):
+    return {str(s).rsplit("/", 1)[1] for s in graph.subjects(RDF.type, cls)}
+
+
+def test_no_role_is_asserted(shipped_graph):
+    for role in (AP.Guarantor, AP.Observer, AP.Delegate):
+        assert instances(shipped_graph, role) == set()
+
+
+def test_guarantors_are_derived(shipped_closure):
+    assert instances(shipped_closure, AP.Guarantor) == {"iran", "russia", "turkey"}
+
+
+def test_observers_are_derived(shipped_closure):
+    assert instances(shipped_closure, AP.Observer) == {
+        "iraq", "jordan", "lebanon", "united-nations", "united-states"}
+
+
+def test_delegates_are_derived(shipped_closure):
+    assert instances(shipped_closure, AP.Delegate) == {
+        "alexander-lavrentyev", "bashar-al-jaafari", "david-satterfield", "hossein-jaberi-ansari",
+        "milos-strugar", "nawaf-wasfi-tell", "sedat-onal"}
+
+
+def test_inverse_properties(shipped_closure):
+    assert (RES["alexander-lavrentyev"], AP.heads, RES["round-07-delegation-russia"]) in shipped_closure
+    assert (RES["round-07"], AP.nextRound, RES["round-08"]) in shipped_closure
+    assert (RES["round-22"], AP.previousRound, RES["round-21"]) in shipped_closure
+    assert (RES.jordan, AP.observerAt, RES["round-07"]) in shipped_closure
+
+
+def test_heads_are_members(shipped_closure):
+    assert (RES["round-07-delegation-iran"], AP.hasMember, RES["hossein-jaberi-ansari"]) in shipped_closure

@@ -1,0 +1,135 @@
+"""Every SHACL constraint fires on its fixture, with exactly the expected report.
+
+Each fixture in tests/fixtures/shapes/ holds nodes that break one constraint
+each; it is validated together with the ontology and base.ttl (a valid
+context), and the findings must equal the expected set: focus node, path,
+constraint component and message.
+"""
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF, SH
+
+from kg.load import parse_turtle
+from kg.namespace import APS, shorten
+from kg.validate import validate_graph
+
+SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
+BASE = SHAPE_FIXTURES / "base.ttl"
+
+EXPECTED = {
+    "declared-terms-bad": {
+        ("res:bad-class", "rdf:type", "sh:SPARQLConstraintComponent", "ap:Rund is not a class declared in the ontology"),
+        ("res:bad-property", "ap:roundNumbr", "sh:SPARQLConstraintComponent", "ap:roundNumbr is not a property declared in the ontology"),
+    },
+    "delegation-bad": {
+        ("res:city-member", "ap:hasMember", "sh:ClassConstraintComponent", "delegation members are persons"),
+        ("res:no-meeting", "ap:delegationAt", "sh:MinCountConstraintComponent", "a delegation attends exactly one meeting"),
+        ("res:no-party", "ap:represents", "sh:MinCountConstraintComponent", "a delegation represents exactly one party (a country or an organisation)"),
+        ("res:two-heads", "ap:hasHead", "sh:MaxCountConstraintComponent", "a delegation has at most one head, a person"),
+        ("res:unsupported-delegation", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
+    },
+    "derived-role-bad": {
+        ("res:asserted-guarantor", "rdf:type", "sh:SPARQLConstraintComponent", "ap:Guarantor is derived by reasoning; state the meeting fact (ap:guarantorOf, ap:observerAt, ap:memberOf) instead"),
+    },
+    "document-bad": {
+        ("doc:bad-identifier", "dcterms:identifier", "sh:PatternConstraintComponent", "a source document needs the name of its text file, like 000_0e61cc64c03283a7.txt"),
+        ("doc:no-title", "dcterms:title", "sh:MinCountConstraintComponent", "a source document needs exactly one title"),
+        ("doc:topic-publisher", "dcterms:publisher", "sh:ClassConstraintComponent", "a publisher must be an agent"),
+        ("doc:worded-date", "dcterms:issued", "sh:OrConstraintComponent", "a document has at most one issue date, a valid xsd:date, gYearMonth, gYear or gMonthDay"),
+        ("src:no-address", "ap:address", "sh:MinCountConstraintComponent", "a public source needs exactly one address"),
+    },
+    "event-bad": {
+        ("res:city-process", "ap:partOfProcess", "sh:ClassConstraintComponent", "part of process must name a peace process"),
+        ("res:impossible-date", "ap:startDate", "sh:OrConstraintComponent", "start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date"),
+        ("res:no-evidence", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
+        ("res:person-venue", "ap:venue", "sh:ClassConstraintComponent", "venue must be a place"),
+        ("res:start-after-end", "ap:startDate", "sh:LessThanOrEqualsConstraintComponent", "start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date"),
+        ("res:string-date", "ap:date", "sh:OrConstraintComponent", "date must be a valid xsd:date, gYearMonth, gYear, gMonthDay or gMonth"),
+        ("res:topic-boycott", "ap:boycottedBy", "sh:ClassConstraintComponent", "boycotted by must name an agent"),
+        ("res:topic-participant", "ap:hasParticipant|ap:hasGuarantor|ap:hasObserver", "sh:ClassConstraintComponent", "participants, guarantors and observers must be agents (countries, organisations or persons)"),
+        ("res:two-end-dates", "ap:endDate", "sh:MaxCountConstraintComponent", "end date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth)"),
+    },
+    "evidence-bad": {
+        ("res:derived-from-document", "prov:wasDerivedFrom", "sh:ClassConstraintComponent", "a citation names one public source"),
+        ("res:evidence-user", "ap:evidence", "sh:ClassConstraintComponent", "ap:evidence must point at an ap:Evidence item"),
+        ("res:no-document", "", "sh:SPARQLConstraintComponent", "evidence needs either a quote with the source document it is quoted from, or a public source it is derived from"),
+        ("res:quote-from-public-source", "prov:wasQuotedFrom", "sh:ClassConstraintComponent", "a quote comes from one source document"),
+        ("res:short-quote", "ap:quote", "sh:MinLengthConstraintComponent", "a quote is one plain string of 8 to 400 characters"),
+    },
+    "label-bad": {
+        ("res:no-label", "skos:prefLabel", "sh:MinCountConstraintComponent", 'needs one English preferred label (skos:prefLabel "…"@en)'),
+        ("res:russian-label-only", "skos:prefLabel", "sh:LanguageInConstraintComponent", 'needs one English preferred label (skos:prefLabel "…"@en)'),
+        ("res:untagged-alt-label", "skos:altLabel", "sh:DatatypeConstraintComponent", "alternative labels must carry a language tag"),
+    },
+    "meeting-bad": {
+        ("res:closed-doors-word", "ap:closedDoors", "sh:DatatypeConstraintComponent", "closed doors is one boolean"),
+        ("res:untagged-name", "ap:meetingName", "sh:DatatypeConstraintComponent", "a meeting name carries a language tag"),
+    },
+    "outcome-bad": {
+        ("res:involves-topic", "ap:involves", "sh:ClassConstraintComponent", "an outcome involves agents"),
+        ("res:no-event", "ap:outcomeOf", "sh:MinCountConstraintComponent", "an outcome must name the event it came out of"),
+        ("res:unsupported-outcome", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
+    },
+    "person-bad": {
+        ("res:city-affiliation", "ap:affiliation", "sh:ClassConstraintComponent", "an affiliation must be a country or an organisation"),
+        ("res:untagged-position", "ap:position", "sh:DatatypeConstraintComponent", "a position carries a language tag"),
+    },
+    "round-bad": {
+        ("res:duplicate-number", "ap:roundNumber", "sh:SPARQLConstraintComponent", "round number 1 is also the number of res:fixture-round-01"),
+        ("res:fixture-round-01", "ap:roundNumber", "sh:SPARQLConstraintComponent", "round number 1 is also the number of res:duplicate-number"),
+        ("res:no-number", "ap:roundNumber", "sh:MinCountConstraintComponent", "a round needs exactly one round number, an integer from 1"),
+        ("res:no-process", "ap:partOfProcess", "sh:MinCountConstraintComponent", "a round must say which process it is part of"),
+        ("res:round-zero", "ap:roundNumber", "sh:MinInclusiveConstraintComponent", "a round needs exactly one round number, an integer from 1"),
+        ("res:two-next-rounds", "ap:nextRound", "sh:MaxCountConstraintComponent", "a round has at most one next round, and it is a round"),
+    },
+    "statement-bad": {
+        ("res:decides-person", "ap:decides", "sh:ClassConstraintComponent", "what a statement decides must be an outcome"),
+        ("res:made-at-person", "ap:madeAt|ap:concerns", "sh:ClassConstraintComponent", "a statement is made at, or concerns, an event"),
+        ("res:no-summary", "ap:summary", "sh:MinCountConstraintComponent", "a statement needs a summary with a language tag"),
+        ("res:topic-speaker", "ap:statedBy|ap:reportedBy|ap:addressedTo", "sh:ClassConstraintComponent", "speakers, reporters and addressees must be agents"),
+        ("res:two-dates", "ap:date", "sh:MaxCountConstraintComponent", "a statement has at most one date, a valid xsd:date, gYearMonth, gYear, gMonthDay or gMonth"),
+        ("res:unsupported-statement", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
+    },
+}
+
+
+def validate_fixture(project, shapes, *files):
+    graph = parse_turtle(project.ontology_file)
+    for path in files:
+        parse_turtle(path, into=graph)
+    return validate_graph(graph, shapes)
+
+
+def test_base_fixture_conforms(project, shapes):
+    assert validate_fixture(project, shapes, BASE).findings == []
+
+
+def test_every_fixture_has_expectations():
+    assert sorted(p.stem for p in SHAPE_FIXTURES.glob("*-bad.ttl")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_reports_exactly(name, project, shapes):
+    report = validate_fixture(project, shapes, BASE, SHAPE_FIXTURES / f"{name}.ttl")
+    found = {(f.focus, f.path, f.component, f.message) for f in report.findings}
+    assert found == EXPECTED[name]
+    assert not report.conforms
+
+
+def test_every_shape_fires_on_some_fixture(project, shapes):
+    """No shape can be added without a fixture that proves it fires."""
+    fired = set()
+    for name in EXPECTED:
+        report = validate_fixture(project, shapes, BASE, SHAPE_FIXTURES / f"{name}.ttl")
+        fired |= {f.shape for f in report.findings}
+    named = {shorten(str(s)) for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    named |= {shorten(str(p)) for p in shapes.objects(None, SH.property) if isinstance(p, URIRef)}
+    owners = {
+        shorten(str(owner))
+        for shape in fired
+        for owner in shapes.subjects(SH.property, URIRef(str(APS) + shape.removeprefix("aps:")))
+    }
+    assert named - fired - owners == set()
