@@ -15,8 +15,6 @@ so "which document says this?" is a ``GRAPH ?g { ... }`` query.
 from __future__ import annotations
 
 import logging
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -24,52 +22,11 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
 from .namespace import DOC, ONTOLOGY_IRI, REFERENCE_GRAPH, SRC, bind_prefixes
+from .project import Project, default_project  # noqa: F401  (part of this module's API)
 
 # rdflib logs a warning for every ill-typed literal ("2017-02-30"^^xsd:date);
 # SHACL reports those precisely, so the log line would only be noise.
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where the ontology, shapes, facts and source texts of a checkout are."""
-
-    root: Path
-
-    @property
-    def ontology_file(self) -> Path:
-        return self.root / "ontology" / "astana.ttl"
-
-    @property
-    def shapes_file(self) -> Path:
-        return self.root / "ontology" / "shapes.ttl"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def queries_dir(self) -> Path:
-        return self.root / "queries"
-
-    @property
-    def source_texts_dir(self) -> Path:
-        """The five source documents' texts, kept beside the checkout in shared/."""
-        return Path(os.environ.get("KG_SOURCES", self.root.parent / "shared" / "sources"))
-
-    def data_files(self) -> list[Path]:
-        """Every Turtle file of facts, in a fixed order."""
-        return sorted(self.data_dir.rglob("*.ttl"))
-
-    def input_files(self) -> list[Path]:
-        """The ontology and every data file: what the graph is built from."""
-        return [self.ontology_file, *self.data_files()]
-
-
-def default_project() -> Project:
-    """The checkout this package was installed from, or $KG_ROOT."""
-    root = os.environ.get("KG_ROOT")
-    return Project(Path(root) if root else Path(__file__).resolve().parent.parent)
 
 
 def graph_name_for(path: Path, project: Project) -> URIRef:

@@ -7,17 +7,15 @@ checked on the closure could never fail.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass, field
-
-import pyshacl
-from rdflib import BNode, Graph, Literal
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from .errors import KgError
-from .load import Project, default_project, load_dataset, load_shapes, merged_graph
-from .namespace import shorten
+from .prefixes import shorten
+from .project import Project, default_project
 
 
 @dataclass(frozen=True, order=True)
@@ -43,15 +41,40 @@ class Report:
     """The outcome of validating a graph against the shapes."""
 
     findings: list[Finding] = field(default_factory=list)
-    report_graph: Graph | None = None
+    report_graph: object = None  # the sh:ValidationReport as an rdflib Graph, when computed
 
     @property
     def conforms(self) -> bool:
         return not any(f.severity == "Violation" for f in self.findings)
 
+    @property
+    def violations(self) -> int:
+        return sum(f.severity == "Violation" for f in self.findings)
 
-def validate_graph(data: Graph, shapes: Graph) -> Report:
-    """Validate one graph (already merged: ontology + facts) against a shapes graph."""
+    def to_text(self) -> str:
+        lines = [f.line() for f in self.findings]
+        if self.conforms:
+            lines.append("Conforms: no violations found." if not self.findings
+                         else f"Conforms: no violations, {len(self.findings)} other finding(s).")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        return json.dumps({"conforms": self.conforms, "violations": self.violations,
+                           "findings": [asdict(f) for f in self.findings]}, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        if self.report_graph is None:
+            raise KgError("the SHACL report graph was not kept; validate without the cache")
+        from .namespace import bind_prefixes
+
+        return bind_prefixes(self.report_graph).serialize(format="turtle")
+
+
+def validate_graph(data, shapes) -> Report:
+    """Validate one rdflib graph (already merged: ontology + facts) against a shapes graph."""
+    import pyshacl
+    from rdflib import Graph
+
     _conforms, report_graph, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -64,14 +87,40 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
     return Report(findings=sorted(_findings(report_graph, shapes)), report_graph=report_graph)
 
 
-def validate_project(project: Project | None = None, extra_files=()) -> Report:
-    """Validate the shipped graph, plus any extra Turtle files, against the shapes."""
+def validate_project(project: Project | None = None, extra_files=(), use_cache: bool = True) -> Report:
+    """Validate the shipped graph, plus any extra Turtle files, against the shapes.
+
+    The findings on the shipped graph alone are cached, keyed on the content
+    of ontology/ and data/ and of the shapes, so an unchanged graph is not
+    validated twice.
+    """
+    from .load import load_dataset, load_shapes, merged_graph
+
     project = project or default_project()
+    cached = _cache_path(project) if use_cache and not extra_files else None
+    if cached is not None and cached.exists():
+        stored = json.loads(cached.read_text(encoding="utf-8"))
+        return Report(findings=[Finding(**f) for f in stored["findings"]])
     dataset = load_dataset(project, extra_files=list(extra_files))
-    return validate_graph(merged_graph(dataset), load_shapes(project))
+    report = validate_graph(merged_graph(dataset), load_shapes(project))
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(".tmp")
+        temporary.write_text(report.to_json(), encoding="utf-8")
+        temporary.replace(cached)
+    return report
 
 
-def _findings(report: Graph, shapes: Graph):
+def _cache_path(project: Project):
+    from .store import cache_dir, fingerprint
+
+    shapes_hash = hashlib.sha256(project.shapes_file.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
+    return cache_dir(project) / fingerprint(project) / f"validation-{shapes_hash}.json"
+
+
+def _findings(report, shapes):
+    from rdflib.namespace import RDF, SH
+
     for result in report.subjects(RDF.type, SH.ValidationResult):
         yield Finding(
             severity=_local(report.value(result, SH.resultSeverity)),
@@ -87,8 +136,11 @@ def _findings(report: Graph, shapes: Graph):
 _IRI = re.compile(r"<?(https?://[^\s<>\"]+)>?")
 
 
-def _shape_name(shapes: Graph, shape) -> str:
+def _shape_name(shapes, shape) -> str:
     """A shape's name; an anonymous property shape is named by the node shape that holds it."""
+    from rdflib import BNode
+    from rdflib.namespace import SH
+
     if isinstance(shape, BNode):
         owner = shapes.value(predicate=SH.property, object=shape)
         if owner is not None:
@@ -96,8 +148,12 @@ def _shape_name(shapes: Graph, shape) -> str:
     return _show(shape)
 
 
-def _show_path(graph: Graph, path) -> str:
+def _show_path(graph, path) -> str:
     """A SHACL property path in SPARQL's notation: ``ap:a|ap:b``, ``^ap:a``, ``ap:a/ap:b``."""
+    from rdflib import BNode
+    from rdflib.collection import Collection
+    from rdflib.namespace import RDF, SH
+
     if path is None or not isinstance(path, BNode):
         return _show(path)
     alternatives = graph.value(path, SH.alternativePath)
@@ -116,6 +172,8 @@ def _local(iri) -> str:
 
 
 def _show(node) -> str:
+    from rdflib import BNode, Literal
+
     if node is None:
         return ""
     if isinstance(node, BNode):

@@ -1,5 +1,8 @@
 """Shared fixtures: the shipped graph is loaded, reasoned and validated once per session."""
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,16 @@ from kg.load import default_project, load_dataset, load_shapes, merged_graph, pa
 from kg.reason import owl_rl_closure
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_configure(config):
+    """Keep the derived-graph cache out of the source tree while testing."""
+    config._kg_cache = tempfile.mkdtemp(prefix="kg-cache-")
+    os.environ["KG_CACHE_DIR"] = config._kg_cache
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_kg_cache", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

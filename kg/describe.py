@@ -1,0 +1,120 @@
+"""Everything about one entity: found by IRI, prefixed name or any of its labels."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass, field
+
+from .errors import InputError, NegativeResult
+from .prefixes import INFERRED_GRAPH, PREFIXES, expand
+from .terms import Term
+
+_LABELS = "skos:prefLabel|skos:altLabel|rdfs:label"
+
+
+@dataclass
+class Description:
+    """What the graph says about one entity."""
+
+    entity: str  # prefixed name
+    label: str
+    asserted_types: list[str] = field(default_factory=list)
+    inferred_types: list[str] = field(default_factory=list)
+    properties: list[tuple[str, str]] = field(default_factory=list)  # (property, value)
+    referenced_by: list[tuple[str, str]] = field(default_factory=list)  # (subject, property)
+    sources: list[str] = field(default_factory=list)  # named graphs that state something about it
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # (document, quote or "")
+
+    def to_text(self) -> str:
+        lines = [f"{self.entity}  {self.label}".rstrip(), ""]
+        lines.append("types:        " + ", ".join(self.asserted_types))
+        if self.inferred_types:
+            lines.append("inferred:     " + ", ".join(self.inferred_types))
+        sections = [
+            ("properties", [f"{p}  {v}" for p, v in self.properties]),
+            ("referenced by", [f"{s}  {p}" for s, p in self.referenced_by]),
+            ("stated in", self.sources),
+            ("evidence", [f"{d}  \"{q}\"" if q else d for d, q in self.evidence]),
+        ]
+        for title, items in sections:
+            if items:
+                lines += ["", f"{title}:"] + [f"  {item}" for item in items]
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+
+def resolve(engine, text: str) -> Term:
+    """The entity a user means: an IRI, a prefixed name, or a label in any language."""
+    text = text.strip()
+    if not text:
+        raise InputError("give an IRI, a prefixed name (res:russia) or a label")
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else expand(text)
+    if iri is None and text.startswith(("http://", "https://")):
+        iri = text
+    if iri is not None:
+        return Term.iri(iri)
+    matches = _select(engine, f"""
+        SELECT DISTINCT ?entity WHERE {{
+            ?entity {_LABELS} ?label .
+            FILTER (LCASE(STR(?label)) = LCASE({Term.literal(text).n3()}))
+        }} ORDER BY ?entity""")
+    entities = [row["entity"] for row in matches]
+    if len(entities) == 1:
+        return entities[0]
+    if len(entities) > 1:
+        names = ", ".join(e.display() for e in entities)
+        raise NegativeResult(f"{text!r} names {len(entities)} entities: {names}; give one of them")
+    labels = [row["label"].value for row in _select(engine, f"SELECT DISTINCT ?label WHERE {{ ?e {_LABELS} ?label }}")]
+    close = difflib.get_close_matches(text, labels, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise NegativeResult(f"no entity is named {text!r}{hint}")
+
+
+def describe(engine, text: str) -> Description:
+    """Describe the entity ``text`` names (see :func:`resolve`)."""
+    entity = resolve(engine, text)
+    node = entity.n3()
+    rows = _select(engine, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o")
+    incoming = _select(engine, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?s ?p")
+    if not rows and not incoming:
+        raise NegativeResult(f"nothing in the graph is about {entity.display()}")
+    asserted_types = _select(engine, f"""
+        SELECT DISTINCT ?type WHERE {{ GRAPH ?g {{ {node} a ?type }} FILTER (?g != <{INFERRED_GRAPH}>) }}
+        ORDER BY ?type""")
+    inferred_types = _select(engine, f"""
+        SELECT DISTINCT ?type WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ {node} a ?type }} }} ORDER BY ?type""")
+    sources = _select(engine, f"""
+        SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }} ORDER BY ?g""")
+    evidence = _select(engine, f"""
+        SELECT ?document ?quote WHERE {{
+            {node} ap:evidence ?evidence .
+            ?evidence prov:wasQuotedFrom|prov:wasDerivedFrom ?document .
+            OPTIONAL {{ ?evidence ap:quote ?quote }}
+        }} ORDER BY ?document ?quote""")
+    label = _select(engine, f"SELECT ?l WHERE {{ {node} skos:prefLabel|rdfs:label ?l }} ORDER BY ?l LIMIT 1")
+    return Description(
+        entity=entity.display(),
+        label=label[0]["l"].value if label else "",
+        asserted_types=[r["type"].display() for r in asserted_types if r["type"].kind == "uri"],
+        inferred_types=[r["type"].display() for r in inferred_types if r["type"].kind == "uri"
+                        and r["type"].display() not in {a["type"].display() for a in asserted_types}],
+        properties=[(r["p"].display(), _show_value(r["o"])) for r in rows
+                    if r["p"].value != PREFIXES["rdf"] + "type"],
+        referenced_by=[(r["s"].display(), r["p"].display()) for r in incoming],
+        sources=[r["g"].display() for r in sources],
+        evidence=[(r["document"].display(), r["quote"].value if "quote" in r else "") for r in evidence],
+    )
+
+
+def _show_value(term: Term) -> str:
+    if term.kind == "literal":
+        suffix = f"@{term.lang}" if term.lang else ""
+        return f'"{term.value}"{suffix}'
+    return term.display()
+
+
+def _select(engine, body: str):
+    return engine.query(body, prefixes=PREFIXES).rows

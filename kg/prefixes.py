@@ -1,0 +1,53 @@
+"""The project's prefixes as plain strings, importable without rdflib (fast start-up)."""
+
+BASE = "https://w3id.org/astana-kg/"
+
+PREFIXES = {
+    "ap": BASE + "ontology#",
+    "aps": BASE + "shapes#",
+    "doc": BASE + "resource/document/",
+    "src": BASE + "resource/source/",
+    "graph": BASE + "resource/graph/",
+    "res": BASE + "resource/",
+    "wd": "http://www.wikidata.org/entity/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+ONTOLOGY_IRI = BASE + "ontology"
+REFERENCE_GRAPH = BASE + "resource/graph/reference"
+INFERRED_GRAPH = BASE + "resource/graph/inferred"
+
+_LOCAL_NAME_FORBIDDEN = set(" <>\"{}|^`\\#?/")
+
+
+def shorten(iri: str) -> str:
+    """Show an IRI as a prefixed name where a known namespace covers it, else as <iri>."""
+    best = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+            best = (prefix, namespace)
+    if best is not None:
+        local = iri[len(best[1]):]
+        if not (set(local) & _LOCAL_NAME_FORBIDDEN):
+            return f"{best[0]}:{local}"
+    return f"<{iri}>"
+
+
+def expand(name: str) -> str | None:
+    """The full IRI of a prefixed name (``res:russia``), or None if it is not one."""
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return None
+
+
+def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
+    """PREFIX lines for the given prefixes (all known ones by default)."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (PREFIXES if prefixes is None else prefixes).items())

@@ -1,0 +1,48 @@
+"""Counts that describe the graph: triples, named graphs, instances per class, documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .prefixes import INFERRED_GRAPH, PREFIXES
+
+
+@dataclass
+class Stats:
+    triples: int
+    inferred: int
+    graphs: dict[str, int] = field(default_factory=dict)  # kind of graph -> how many
+    classes: list[tuple[str, int]] = field(default_factory=list)  # (class, instances)
+    documents: dict[str, int] = field(default_factory=dict)  # kind of document -> how many
+
+    def to_text(self) -> str:
+        lines = [f"triples:      {self.triples} ({self.inferred} inferred by OWL RL)",
+                 "named graphs: " + ", ".join(f"{n} {k}" for k, n in self.graphs.items()),
+                 "documents:    " + ", ".join(f"{n} {k}" for k, n in self.documents.items()),
+                 "", "instances per class:"]
+        width = max((len(c) for c, _ in self.classes), default=0)
+        lines += [f"  {c.ljust(width)}  {n:>5}" for c, n in self.classes]
+        return "\n".join(lines) + "\n"
+
+
+def graph_stats(engine) -> Stats:
+    """Statistics of the graph the engine holds (reasoned or not)."""
+    def select(body):
+        return engine.query(body, prefixes=PREFIXES).rows
+
+    triples = int(select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
+    inferred = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")[0]["n"].value)
+    graphs = {"source documents": 0, "public sources": 0, "other": 0}
+    for row in select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        name = row["g"].value
+        kind = ("source documents" if "/resource/document/" in name else
+                "public sources" if "/resource/source/" in name else "other")
+        graphs[kind] += 1
+    classes = [(row["class"].display(), int(row["n"].value)) for row in select("""
+        SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+            ?x a ?class . FILTER (STRSTARTS(STR(?class), STR(ap:)))
+        } GROUP BY ?class ORDER BY DESC(?n) ?class""")]
+    counts = dict(classes)
+    documents = {"source documents": counts.get("ap:SourceDocument", 0),
+                 "public sources": counts.get("ap:PublicSource", 0)}
+    return Stats(triples=triples, inferred=inferred, graphs=graphs, classes=classes, documents=documents)
