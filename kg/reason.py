@@ -56,7 +56,10 @@ def owl_rl_closure(asserted: Graph) -> Closure:
     closure = bind_prefixes(Graph())
     for triple in asserted:
         closure.add(triple)
+    # improved_datatypes=False: owlrl's own literal converters replace rdflib's
+    # process-wide and are not all put back afterwards, which made every
+    # xsd:gMonthDay literal ill-typed for a later SHACL validation.
     owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False, improved_datatypes=False
     ).expand(closure)
     return Closure(asserted=asserted, closure=closure)
