@@ -75,23 +75,22 @@ def _build(project: Project, directory: Path) -> None:
         for line in inferred_default.splitlines(keepends=True)
         if line.strip()
     )
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    # Build in a temporary folder and rename it into place, so that a reader
-    # never sees half a cache and concurrent builders do not collide.
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=directory.parent))
-    (staging / "asserted.nq").write_text(asserted_default + named, encoding="utf-8")
-    (staging / "reasoned.nq").write_text(
-        asserted_default + inferred_default + named + inferred_named, encoding="utf-8")
-    try:
-        staging.rename(directory)
-    except OSError:  # another process finished first
-        shutil.rmtree(staging, ignore_errors=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    # Write each file beside its final name and rename it into place, so that a
+    # reader never sees half a file and concurrent builders do not collide.
+    for name, text in (("asserted.nq", asserted_default + named),
+                       ("reasoned.nq", asserted_default + inferred_default + named + inferred_named)):
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{name}.",
+                                         delete=False) as temporary:
+            temporary.write(text)
+        os.replace(temporary.name, directory / name)
     _prune(directory)
 
 
 def _prune(keep: Path) -> None:
+    """Remove the caches of earlier versions of the sources."""
     for other in keep.parent.iterdir():
-        if other != keep and other.is_dir() and not other.name.startswith(".build-"):
+        if other != keep and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
 
 

@@ -298,3 +298,11 @@ def test_validate_syntax_error_names_line_and_column(tmp_path):
     result = run("validate", str(bad))
     assert result.exit_code == 2
     assert result.stderr == f"Error: {bad}:2:18: Turtle syntax error: newline found in string literal\n"
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_is_documented_in_the_readme(command):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`kg {command}" in readme

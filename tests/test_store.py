@@ -1,0 +1,44 @@
+"""The cache of the derived graph: reused while the sources are unchanged, rebuilt when one changes."""
+
+import shutil
+
+import pytest
+
+from kg.project import Project
+from kg.store import cached_files, fingerprint, open_engine
+
+ASK_LEBANON_OBSERVED_7 = ("ASK { <https://w3id.org/astana-kg/resource/round-07> "
+                          "<https://w3id.org/astana-kg/ontology#hasObserver> "
+                          "<https://w3id.org/astana-kg/resource/lebanon> }")
+
+
+@pytest.fixture
+def copied_project(tmp_path, project, monkeypatch):
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(project.root / folder, tmp_path / "repo" / folder)
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    return Project(tmp_path / "repo")
+
+
+def test_unchanged_sources_reuse_the_cache(copied_project):
+    first = cached_files(copied_project)["reasoned"]
+    mtime = first.stat().st_mtime_ns
+    assert cached_files(copied_project)["reasoned"].stat().st_mtime_ns == mtime
+
+
+def test_a_changed_data_file_is_seen(copied_project):
+    assert open_engine(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is False
+    before = fingerprint(copied_project)
+    facts = copied_project.data_dir / "documents" / "004_30a8c239b98eb082.ttl"
+    facts.write_text(facts.read_text(encoding="utf-8") +
+                     "\nres:round-07 ap:hasObserver res:lebanon .\n", encoding="utf-8")
+    assert fingerprint(copied_project) != before
+    assert open_engine(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is True
+
+
+def test_old_caches_are_pruned(copied_project, tmp_path):
+    cached_files(copied_project)
+    (copied_project.data_dir / "reference.ttl").write_text(
+        (copied_project.data_dir / "reference.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    cached_files(copied_project)
+    assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir()]) == 1
