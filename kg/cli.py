@@ -63,6 +63,27 @@ reason_option = click.option("--no-reason", is_flag=True,
                              help="Query the asserted facts only, without the OWL RL closure.")
 
 
+def remote_options(command):
+    """--endpoint, --timeout and --retries: run against a SPARQL 1.1 endpoint instead."""
+    command = click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
+                           help="Retries after a connection failure or a 5xx answer.")(command)
+    command = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+                           help="Seconds to wait for the server.")(command)
+    return click.option("--endpoint", metavar="URL",
+                        help="Query this SPARQL 1.1 endpoint instead of the embedded graph.")(command)
+
+
+def query_engine(endpoint, timeout, retries, no_reason):
+    """The engine a command queries: the embedded graph, or a remote endpoint."""
+    if endpoint:
+        from .remote import Connection, RemoteEngine
+
+        return RemoteEngine(endpoint, Connection(timeout=timeout, retries=retries))
+    from .store import open_engine
+
+    return open_engine(reasoned=not no_reason)
+
+
 def echo_text(text: str | bytes) -> None:
     """Print a command's output as it is (it already ends with a newline)."""
     if isinstance(text, bytes):
@@ -152,18 +173,21 @@ class SavedQueryGroup(click.Group):
 
 
 def _saved_query_command(saved):
-    def run(fmt, no_reason, **values):
-        from .store import open_engine
-
-        bound = saved.bind({name: list(given) for name, given in values.items() if given})
-        result = open_engine(reasoned=not no_reason).query(bound)
+    def run(fmt, no_reason, endpoint, timeout, retries, **values):
         from .formats import format_result
 
+        bound = saved.bind({name: list(given) for name, given in values.items() if given})
+        result = query_engine(endpoint, timeout, retries, no_reason).query(bound)
         echo_text(format_result(result, fmt or default_format()))
 
     params = [click.Option(["--format", "-f", "fmt"], type=click.Choice(RESULT_FORMATS), default=None,
                            help="Output format [default: table on a terminal, csv otherwise]."),
-              click.Option(["--no-reason"], is_flag=True, help="Query the asserted facts only.")]
+              click.Option(["--no-reason"], is_flag=True, help="Query the asserted facts only."),
+              click.Option(["--endpoint"], metavar="URL", help="Run against this SPARQL 1.1 endpoint instead."),
+              click.Option(["--timeout"], type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+                           help="Seconds to wait for the endpoint."),
+              click.Option(["--retries"], type=click.IntRange(0, 10), default=2, show_default=True,
+                           help="Retries after a connection failure or a 5xx answer.")]
     for parameter in saved.parameters:
         kind = click.Choice(parameter.choices) if parameter.choices else click.STRING
         help_text = f"{parameter.type_label}{'' if parameter.required else ', optional'}; repeat for several values"
@@ -189,6 +213,7 @@ def run_query():
         kg query rounds
         kg query observers-of-round --round 7 --format json
         kg query heads-of-delegation --round 7 --round 1
+        kg query rounds --endpoint http://127.0.0.1:7878/query
         kg query observers-of-round --help
     """
 
@@ -202,7 +227,8 @@ def run_query():
 @click.option("--file", "-F", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
 @format_option(RESULT_FORMATS + GRAPH_FORMATS)
 @reason_option
-def sparql(query, query_file, fmt, no_reason):
+@remote_options
+def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries):
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
 
     The usual prefixes (ap:, res:, doc:, src:, skos:, ...) are predeclared.
@@ -215,10 +241,10 @@ def sparql(query, query_file, fmt, no_reason):
         kg sparql 'ASK { res:russia a ap:Guarantor }'
         kg sparql 'DESCRIBE res:round-07' --format nt
         kg sparql --file my-question.rq --format json
+        kg sparql 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --endpoint http://127.0.0.1:7878/query
     """
     from .formats import format_result
     from .prefixes import PREFIXES
-    from .store import open_engine
 
     if (query is None) == (query_file is None):
         raise click.UsageError("give a QUERY or --file FILE (one of them)")
@@ -227,7 +253,7 @@ def sparql(query, query_file, fmt, no_reason):
             query = query_file.read_text(encoding="utf-8")
         except OSError as error:
             raise KgCommandError(InputError(f"{query_file}: {error.strerror}")) from None
-    result = open_engine(reasoned=not no_reason).query(query, prefixes=PREFIXES)
+    result = query_engine(endpoint, timeout, retries, no_reason).query(query, prefixes=PREFIXES)
     if result.form == "graph" and fmt in RESULT_FORMATS:
         raise click.UsageError(f"a CONSTRUCT or DESCRIBE gives RDF: use --format {', '.join(GRAPH_FORMATS)}")
     if result.form != "graph" and fmt in GRAPH_FORMATS:
@@ -318,15 +344,24 @@ def validate(files, fmt):
               default="ttl", show_default=True, help="nq and trig keep one named graph per source document.")
 @click.option("--reasoned", is_flag=True, help="Include the OWL RL entailments (in their own named graph for nq/trig).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of standard output.")
-def export(fmt, reasoned, output):
-    """Write the graph in a standard RDF serialization.
+@click.option("--bundle", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write a release bundle into DIR: graph, reasoned graph, ontology, shapes, VoID/DCAT.")
+@click.option("--endpoint", metavar="URL", help="With --bundle: the SPARQL endpoint to name in the VoID description.")
+def export(fmt, reasoned, output, bundle, endpoint):
+    """Write the graph in a standard RDF serialization, or a release bundle.
 
     \b
     Examples:
         kg export --format trig -o astana.trig
         kg export --format nq --reasoned > astana-reasoned.nq
+        kg export --bundle release/
     """
-    from .export import export_graph
+    from .export import export_graph, write_bundle
+
+    if bundle is not None:
+        written = write_bundle(bundle, endpoint=endpoint)
+        click.echo(f"Wrote {len(written)} files to {bundle}: {', '.join(written)}")
+        return
 
     data = export_graph(fmt, reasoned=reasoned)
     if output is None:
@@ -355,3 +390,95 @@ def _write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     temporary.replace(path)
+
+
+# =============================================================================
+# Triple stores
+# =============================================================================
+
+@cli.command(epilog=EPILOG)
+@click.option("--endpoint", required=True, metavar="URL", help="The server's SPARQL query endpoint (used to verify).")
+@click.option("--graph-store", metavar="URL", help="The Graph Store Protocol endpoint [default: the --endpoint URL].")
+@click.option("--replace", is_flag=True, help="Replace each graph whole (PUT) instead of adding to it (POST).")
+@click.option("--reasoned", is_flag=True, help="Also load the OWL RL entailments, into their own named graph.")
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=300.0, show_default=True,
+              help="Seconds to wait for each request.")
+@click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True)
+def load(endpoint, graph_store, replace, reasoned, timeout, retries):
+    """Load the graph into a SPARQL 1.1 server over the Graph Store Protocol.
+
+    Each source document goes into its own named graph, the ontology into
+    its own, and the merge of all of them into the default graph, so that
+    queries without GRAPH see every fact once. Counts are verified with a
+    query afterwards. Credentials: KG_SPARQL_USER and KG_SPARQL_PASSWORD, or
+    a ~/.netrc entry for the server's host.
+
+    \b
+    Examples:
+        kg load --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store --replace
+        kg load --endpoint http://localhost:3030/astana/sparql --graph-store http://localhost:3030/astana/data --reasoned
+    """
+    from .remote import Connection, load_into_server
+
+    report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
+                              connection=Connection(timeout=timeout, retries=retries), progress=_progress())
+    _clear_progress()
+    named = len(report.uploaded) - 1
+    click.echo(f"Loaded {report.total} triples: {report.uploaded['']} in the default graph "
+               f"and {report.total - report.uploaded['']} in {named} named graphs.")
+    problems = report.mismatches(replaced=replace)
+    if report.default_graph_on_server == 0:
+        problems.append("the server's default graph looks empty to a query; if it keeps named graphs "
+                        "apart, turn on its union default graph (Oxigraph: serve --union-default-graph; "
+                        "Fuseki: tdb:unionDefaultGraph true)")
+    if problems:
+        raise KgCommandError(NegativeResult("counts differ after loading: " + "; ".join(problems)))
+    click.echo(f"Verified: the server holds {report.default_graph_on_server} triples in its default graph "
+               f"and every named graph's count matches.")
+
+
+def _progress():
+    """A byte counter on stderr while uploading, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    sent = {"bytes": 0}
+
+    def report(graph, size):
+        sent["bytes"] += size
+        click.echo(f"\ruploading … {sent['bytes'] / 1e6:8.1f} MB sent", err=True, nl=False)
+    return report
+
+
+def _clear_progress():
+    if sys.stderr.isatty():
+        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+
+
+@cli.command(epilog=EPILOG)
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+def serve(port):
+    """Serve the reasoned graph from a local Oxigraph server until stopped (Ctrl-C).
+
+    Opens a SPARQL endpoint and a query page on 127.0.0.1 only.
+
+    \b
+    Example:
+        kg serve --port 7878      then open http://127.0.0.1:7878/ in a browser
+    """
+    import tempfile
+
+    from .remote import Connection, load_into_server
+    from .serve import start_oxigraph
+
+    with tempfile.TemporaryDirectory(prefix="kg-serve-") as location:
+        server = start_oxigraph(Path(location), port)
+        try:
+            report = load_into_server(server.query_url, server.store_url, replace=True, reasoned=True,
+                                      connection=Connection(timeout=300))
+            click.echo(f"Serving {report.total} triples (reasoned) at {server.base_url}/")
+            click.echo(f"SPARQL endpoint: {server.query_url}   query page: {server.base_url}/   Ctrl-C stops.")
+            server.process.wait()
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+        finally:
+            server.stop()

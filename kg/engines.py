@@ -50,6 +50,22 @@ class OxigraphEngine:
         return Result(form="graph", triples=triples)
 
 
+def check_read_only_query(text: str) -> None:
+    """Raise InputError unless ``text`` parses as a SPARQL query (an update is refused).
+
+    The query runs against an empty in-memory store, which is how pyoxigraph
+    parses: nothing real is read or touched.
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text)
+    except SyntaxError as error:
+        if _parses_as_update_oxigraph(text, {}):
+            raise InputError(READ_ONLY) from None
+        raise InputError(f"SPARQL syntax error: {_first_line(error)}") from None
+
+
 def _parses_as_update_oxigraph(text: str, prefixes: dict[str, str]) -> bool:
     import pyoxigraph as ox
 

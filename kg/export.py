@@ -42,3 +42,109 @@ def export_graph(fmt: str, reasoned: bool = False, project: Project | None = Non
         return ox.serialize(quads, format=rdf_format, prefixes=prefixes)
     triples = sorted((q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())), key=str)
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+
+
+# =============================================================================
+# Release bundle
+# =============================================================================
+
+BUNDLE_FILES = {
+    "astana-kg.nq": ("nq", False, "application/n-quads"),
+    "astana-kg.trig": ("trig", False, "application/trig"),
+    "astana-kg-reasoned.nq": ("nq", True, "application/n-quads"),
+}
+
+
+def write_bundle(directory, endpoint: str | None = None, project: Project | None = None) -> list[str]:
+    """Write a release: the graph (N-Quads, TriG), the reasoned graph, the ontology (Turtle,
+    RDF/XML), the shapes, and a VoID/DCAT description. Returns the file names written."""
+    from pathlib import Path
+
+    from .project import default_project
+
+    project = project or default_project()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (fmt, reasoned, _media) in BUNDLE_FILES.items():
+        _write(directory / name, export_graph(fmt, reasoned=reasoned, project=project))
+        written.append(name)
+    ontology = _ontology_graph(project)
+    _write(directory / "ontology.ttl", project.ontology_file.read_bytes())
+    _write(directory / "ontology.rdf", ontology.serialize(format="xml").encode("utf-8"))
+    _write(directory / "shapes.ttl", project.shapes_file.read_bytes())
+    written += ["ontology.ttl", "ontology.rdf", "shapes.ttl"]
+    _write(directory / "void.ttl", describe_dataset(written, endpoint, project).encode("utf-8"))
+    written.append("void.ttl")
+    return written
+
+
+def _ontology_graph(project):
+    from .load import parse_turtle
+    from .namespace import bind_prefixes
+
+    return bind_prefixes(parse_turtle(project.ontology_file))
+
+
+def _write(path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def describe_dataset(files: list[str], endpoint: str | None, project: Project) -> str:
+    """A VoID and DCAT description of the dataset and the bundle's files, as Turtle."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+
+    from .namespace import bind_prefixes
+    from .store import open_engine
+
+    engine = open_engine(project, reasoned=False)
+    counts = engine.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows
+    merged = int(engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].value)
+    entities = int(engine.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }")
+                   .rows[0]["n"].value)
+    vocabularies = [row["ns"].value for row in engine.query("""
+        SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND (REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) } ORDER BY ?ns""").rows]
+
+    graph = bind_prefixes(Graph())
+    graph.bind("void", VOID)
+    graph.bind("dcat", DCAT)
+    dataset = URIRef(PREFIXES["res"] + "dataset/astana-kg")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("Astana Process knowledge graph", lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(
+        "The negotiations on Syria hosted by Kazakhstan from January 2017 and the 2015 opposition meetings "
+        "in Astana: rounds, delegations, statements and outcomes, each fact with its source document and "
+        "a verbatim quote or the address of a public source.", lang="en")))
+    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((dataset, VOID.triples, Literal(merged, datatype=XSD.integer)))
+    graph.add((dataset, VOID.entities, Literal(entities, datatype=XSD.integer)))
+    graph.add((dataset, VOID.uriSpace, Literal(PREFIXES["res"])))
+    for example in ("round-07", "sedat-onal", "astana-process"):
+        graph.add((dataset, VOID.exampleResource, URIRef(PREFIXES["res"] + example)))
+    for namespace in vocabularies:
+        graph.add((dataset, VOID.vocabulary, URIRef(namespace)))
+    if endpoint:
+        graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    graph.bind("sd", sd)
+    for row in counts:
+        subset = BNode()
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, sd.name, URIRef(row["g"].value)))
+        graph.add((subset, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
+    media = {"nq": "application/n-quads", "trig": "application/trig", "ttl": "text/turtle",
+             "rdf": "application/rdf+xml"}
+    for name in files:
+        distribution = URIRef(PREFIXES["res"] + f"dataset/astana-kg/{name}")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(name)))
+        graph.add((distribution, DCAT.downloadURL, URIRef(name if "://" in name else f"./{name}")))
+        graph.add((distribution, DCAT.mediaType, Literal(media[name.rsplit(".", 1)[1]])))
+    return graph.serialize(format="turtle")

@@ -60,3 +60,14 @@ def source_texts(project):
     texts = {path.name: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.txt"))}
     assert texts, f"no source texts found in {directory}: shared/ must stand beside the checkout"
     return texts
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real `oxigraph serve` on 127.0.0.1 and a free port, with a temporary store; stopped by PID."""
+    from kg.serve import start_oxigraph
+
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph-store"))
+    yield server
+    server.stop()
+    assert server.process.poll() is not None

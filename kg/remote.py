@@ -1,0 +1,299 @@
+"""Talk to any SPARQL 1.1 server: queries over the Protocol, loading over the Graph Store Protocol.
+
+Nothing here is specific to one server: Oxigraph, Fuseki, GraphDB or
+Virtuoso answer the same W3C protocols. Credentials come from the
+environment (KG_SPARQL_USER, KG_SPARQL_PASSWORD) or a ~/.netrc entry for the
+server's host, never from the command line, and never appear in messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import netrc
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .errors import InputError
+from .prefixes import sparql_prologue
+from .terms import Result, Term
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+
+
+class RemoteError(InputError):
+    """The server is down, too slow, or answered with an error (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach a server: bounded timeout and retries, credentials from the environment."""
+
+    timeout: float = 30.0
+    retries: int = 2
+    backoff: float = 0.5
+
+    def request(self, method: str, url: str, body=None, headers: dict | None = None) -> tuple[str, bytes]:
+        """Send one request, retrying on connection failures and 5xx; return (content type, body)."""
+        headers = dict(headers or {})
+        credentials = _credentials(url)
+        if credentials:
+            token = base64.b64encode(f"{credentials[0]}:{credentials[1]}".encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        shown = redact(url)
+        last_problem = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+            request = urllib.request.Request(_strip_userinfo(url), data=body() if callable(body) else body,
+                                             headers=headers, method=method)
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                    return response.headers.get("Content-Type", ""), response.read()
+            except urllib.error.HTTPError as error:
+                detail = error.read().decode("utf-8", "replace").strip().splitlines()
+                last_problem = f"{shown} answered {error.code} {error.reason}" + (f": {detail[0][:200]}" if detail else "")
+                if error.code < 500 and error.code != 429:
+                    raise RemoteError(last_problem) from None
+            except urllib.error.URLError as error:
+                reason = error.reason
+                if isinstance(reason, (socket.timeout, TimeoutError)):
+                    last_problem = f"no answer from {shown} within {self.timeout:g} s"
+                else:
+                    last_problem = f"cannot reach {shown}: {getattr(reason, 'strerror', None) or reason}"
+            except (socket.timeout, TimeoutError):
+                last_problem = f"no answer from {shown} within {self.timeout:g} s"
+            except (ConnectionError, http_client_errors()) as error:
+                last_problem = f"cannot reach {shown}: {error}"
+        tries = f" (after {self.retries + 1} tries)" if self.retries else ""
+        raise RemoteError(last_problem + tries)
+
+
+def http_client_errors():
+    import http.client
+
+    return http.client.HTTPException
+
+
+def redact(url: str) -> str:
+    """The URL without any user name or password in it."""
+    return _strip_userinfo(url)
+
+
+def _strip_userinfo(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def _credentials(url: str) -> tuple[str, str] | None:
+    user, password = os.environ.get("KG_SPARQL_USER"), os.environ.get("KG_SPARQL_PASSWORD")
+    if user and password is not None:
+        return user, password
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        entry = netrc.netrc().authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError, OSError):
+        return None
+    if entry and entry[0]:
+        return entry[0], entry[2] or ""
+    return None
+
+
+# =============================================================================
+# Queries
+# =============================================================================
+
+class RemoteEngine:
+    """Sends queries to a SPARQL 1.1 Protocol endpoint; answers like the local engines."""
+
+    def __init__(self, endpoint: str, connection: Connection | None = None):
+        self.endpoint = endpoint
+        self.connection = connection or Connection()
+
+    def query(self, text: str, prefixes: dict[str, str] | None = None) -> Result:
+        from .engines import check_read_only_query
+
+        full_text = sparql_prologue(prefixes or {}) + text
+        check_read_only_query(full_text)
+        content_type, body = self.connection.request(
+            "POST", self.endpoint, body=full_text.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query; charset=utf-8",
+                     "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"})
+        kind = content_type.split(";")[0].strip().lower()
+        try:
+            if kind in (RESULTS_JSON, "application/json"):
+                return parse_results_json(body)
+            return Result(form="graph", triples=parse_triples(body, kind or N_TRIPLES))
+        except (ValueError, SyntaxError, KeyError) as error:
+            raise RemoteError(f"{redact(self.endpoint)} answered something that is not SPARQL results ({kind}): {error}") from None
+
+
+def parse_results_json(body: bytes) -> Result:
+    """A W3C SPARQL 1.1 Query Results JSON document as a Result."""
+    document = json.loads(body.decode("utf-8"))
+    if "boolean" in document:
+        return Result(form="ask", boolean=bool(document["boolean"]))
+    variables = document["head"]["vars"]
+    rows = [{name: _term_from_json(value) for name, value in binding.items()}
+            for binding in document["results"]["bindings"]]
+    return Result(form="select", variables=variables, rows=rows)
+
+
+def _term_from_json(value: dict) -> Term:
+    kind = value["type"]
+    if kind == "uri":
+        return Term.iri(value["value"])
+    if kind == "bnode":
+        return Term("bnode", value["value"])
+    return Term.literal(value["value"], value.get("datatype"), value.get("xml:lang"))
+
+
+def parse_triples(body: bytes, media_type: str) -> list[tuple[Term, Term, Term]]:
+    import pyoxigraph as ox
+
+    from .terms import from_oxigraph
+
+    rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.N_TRIPLES
+    return [(from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object))
+            for t in ox.parse(body, format=rdf_format)]
+
+
+# =============================================================================
+# Loading over the Graph Store Protocol
+# =============================================================================
+
+@dataclass
+class LoadReport:
+    """What was uploaded, and what the server says it holds afterwards."""
+
+    uploaded: dict[str, int] = field(default_factory=dict)  # graph IRI ("" = default graph) -> triples
+    on_server: dict[str, int] = field(default_factory=dict)
+    default_graph_on_server: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.uploaded.values())
+
+    def mismatches(self, replaced: bool) -> list[str]:
+        """Graphs whose count on the server is not what was uploaded (fewer, or other with --replace)."""
+        problems = []
+        for graph, count in self.uploaded.items():
+            found = self.default_graph_on_server if graph == "" else self.on_server.get(graph, 0)
+            if found < count or (replaced and found != count):
+                problems.append(f"{graph or 'default graph'}: uploaded {count}, server has {found}")
+        return problems
+
+
+def graph_store_url(graph_store: str, graph: str) -> str:
+    """The Graph Store Protocol address of one graph ("" for the default graph)."""
+    separator = "&" if "?" in graph_store else "?"
+    if not graph:
+        return f"{graph_store}{separator}default"
+    return f"{graph_store}{separator}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def upload_graphs(graphs: Iterable[tuple[str, int, Callable[[], Iterator[bytes]]]], graph_store: str,
+                  replace: bool, connection: Connection,
+                  progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Upload each (graph IRI, triple count, N-Triples chunks) with PUT (replace) or POST (add).
+
+    The body is streamed in chunks (chunked transfer encoding): a large graph
+    is never held whole in memory.
+    """
+    uploaded = {}
+    for graph, count, chunks in graphs:
+        def body(chunks=chunks, graph=graph):
+            for chunk in chunks():
+                if progress:
+                    progress(graph, len(chunk))
+                yield chunk
+        connection.request("PUT" if replace else "POST", graph_store_url(graph_store, graph), body=body,
+                           headers={"Content-Type": N_TRIPLES})
+        uploaded[graph] = count
+    return uploaded
+
+
+def count_on_server(engine: RemoteEngine) -> tuple[dict[str, int], int]:
+    """Triples per named graph, and in the default graph, as the server reports them."""
+    per_graph = engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    default = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts = {row["g"].value: int(row["n"].value) for row in per_graph.rows if "g" in row}
+    return counts, int(default.rows[0]["n"].value) if default.rows else 0
+
+
+def load_into_server(endpoint: str, graph_store: str | None = None, replace: bool = False,
+                     reasoned: bool = False, connection: Connection | None = None,
+                     progress: Callable[[str, int], None] | None = None, project=None) -> LoadReport:
+    """Upload the graph: each source's named graph, the ontology's, the merged default graph,
+    and with ``reasoned`` the inferred triples in their own graph; then count what the server holds.
+    """
+    import pyoxigraph as ox
+
+    from .store import open_store
+
+    connection = connection or Connection()
+    store = open_store(project, reasoned=reasoned)
+    graph_names = sorted({q.graph_name.value for q in store if not isinstance(q.graph_name, ox.DefaultGraph)})
+    skolem = skolem_iris(store)
+
+    def triples_of(graph: str):
+        name = ox.DefaultGraph() if graph == "" else ox.NamedNode(graph)
+        return store.quads_for_pattern(None, None, None, name)
+
+    def chunks_of(graph: str, batch: int = 20000):
+        def generate():
+            pending = []
+            for quad in triples_of(graph):
+                pending.append(ox.Triple(skolem.get(quad.subject, quad.subject), quad.predicate,
+                                         skolem.get(quad.object, quad.object)))
+                if len(pending) >= batch:
+                    yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+                    pending = []
+            if pending:
+                yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+        return generate
+
+    # The merged default graph makes plain queries see every fact once, without
+    # relying on a server's union-default-graph setting (which repeats a triple
+    # stated by two sources).
+    plan = [(graph, sum(1 for _ in triples_of(graph)), chunks_of(graph)) for graph in ["", *graph_names]]
+    report = LoadReport()
+    report.uploaded = upload_graphs(plan, graph_store or endpoint, replace, connection, progress)
+    report.on_server, report.default_graph_on_server = count_on_server(RemoteEngine(endpoint, connection))
+    return report
+
+
+SKOLEM_BASE = "https://w3id.org/astana-kg/.well-known/genid/"
+
+
+def skolem_iris(store) -> dict:
+    """A stable IRI for every blank node, from a hash of what it says (RDF 1.1, section 3.5).
+
+    Blank nodes sent in two requests are two different nodes to a server, so
+    loading the same evidence twice would double it; the same skolem IRI
+    twice is one node. The hash covers the node's own triples and the links
+    that point at it (so two equal evidence items of two facts stay two), and
+    so stays the same from one build of the graph to the next.
+    """
+    import hashlib
+
+    import pyoxigraph as ox
+
+    described: dict = {}
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        if isinstance(quad.subject, ox.BlankNode):
+            value = "_:" if isinstance(quad.object, ox.BlankNode) else str(quad.object)
+            described.setdefault(quad.subject, []).append(f"{quad.predicate} {value}")
+        if isinstance(quad.object, ox.BlankNode) and not isinstance(quad.subject, ox.BlankNode):
+            described.setdefault(quad.object, []).append(f"^{quad.predicate} {quad.subject}")
+    return {node: ox.NamedNode(SKOLEM_BASE + hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:24])
+            for node, lines in described.items()}

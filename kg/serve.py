@@ -1,0 +1,82 @@
+"""Run a local Oxigraph server holding the graph: a SPARQL endpoint and a query page.
+
+This is the one place that knows Oxigraph's command line and its URL layout
+(/query, /update, /store, and the YASGUI page at /); everything else speaks
+the W3C protocols.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .remote import Connection, RemoteEngine, RemoteError
+
+
+@dataclass
+class LocalServer:
+    """A running ``oxigraph serve`` process."""
+
+    process: subprocess.Popen
+    base_url: str
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base_url}/query"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base_url}/store"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server program: beside this Python, or on the PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        raise InputError("the oxigraph server is not installed; install it with: pip install oxigraph")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_oxigraph(location: Path, port: int | None = None, wait_seconds: float = 30.0) -> LocalServer:
+    """Start ``oxigraph serve`` on 127.0.0.1 with its store in ``location``; wait until it answers."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = LocalServer(process=process, base_url=f"http://127.0.0.1:{port}")
+    probe = RemoteEngine(server.query_url, Connection(timeout=2, retries=0))
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        if process.poll() is not None:
+            message = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            raise InputError(f"oxigraph could not start on port {port}: {message[-1] if message else 'no message'}")
+        try:
+            probe.query("ASK {}")
+            return server
+        except RemoteError:
+            if time.monotonic() > deadline:
+                server.stop()
+                raise InputError(f"oxigraph did not answer on port {port} within {wait_seconds:g} s") from None
+            time.sleep(0.1)

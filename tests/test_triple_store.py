@@ -1,0 +1,188 @@
+"""Loading into a real SPARQL server over the W3C protocols, and querying it.
+
+The server is Oxigraph (started by the oxigraph_server fixture); the code
+under test only speaks the SPARQL 1.1 Protocol and Graph Store Protocol.
+"""
+
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
+from rdflib.namespace import OWL
+
+from kg.cli import cli
+from kg.queries import load_saved_queries
+from kg.remote import Connection, RemoteEngine, load_into_server
+from kg.store import open_engine
+
+QUERIES = Path(__file__).resolve().parent.parent / "queries"
+
+
+def run(*args, env=None):
+    return CliRunner(env=env).invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def loaded_server(oxigraph_server):
+    """The server holding the reasoned graph, loaded with kg load --replace --reasoned."""
+    result = run("load", "--endpoint", oxigraph_server.query_url, "--graph-store", oxigraph_server.store_url,
+                 "--replace", "--reasoned")
+    assert result.exit_code == 0, result.output
+    return oxigraph_server, result
+
+
+def test_load_reports_and_verifies_counts(loaded_server):
+    _server, result = loaded_server
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Loaded ") and " in 15 named graphs." in lines[0]
+    assert lines[1].startswith("Verified: the server holds ")
+    assert lines[1].endswith("and every named graph's count matches.")
+
+
+def test_each_document_is_its_own_named_graph_on_the_server(loaded_server):
+    server, _ = loaded_server
+    rows = RemoteEngine(server.query_url).query(
+        "SELECT ?g WHERE { GRAPH ?g { <https://w3id.org/astana-kg/resource/round-07> "
+        "<https://w3id.org/astana-kg/ontology#hasObserver> <https://w3id.org/astana-kg/resource/jordan> } }")
+    assert [row["g"].display() for row in rows.rows] == ["doc:004_30a8c239b98eb082"]
+
+
+@pytest.mark.parametrize("name", sorted(load_saved_queries(QUERIES)))
+def test_saved_query_same_rows_three_ways(name, loaded_server):
+    server, _ = loaded_server
+    text = load_saved_queries(QUERIES)[name].bind({})
+    local = open_engine().query(text).row_tuples()
+    assert open_engine(engine="rdflib").query(text).row_tuples() == local
+    assert RemoteEngine(server.query_url).query(text).row_tuples() == local
+
+
+def test_query_command_against_the_endpoint(loaded_server):
+    server, _ = loaded_server
+    remote = run("query", "observers-of-round", "--round", "7", "--format", "json", "--endpoint", server.query_url)
+    local = run("query", "observers-of-round", "--round", "7", "--format", "json")
+    assert remote.exit_code == 0
+    assert remote.stdout == local.stdout
+
+
+def test_sparql_construct_against_the_endpoint(loaded_server):
+    server, _ = loaded_server
+    result = run("sparql", "CONSTRUCT { ?r ap:roundNumber ?n } WHERE { ?r ap:roundNumber ?n }",
+                 "--format", "nt", "--endpoint", server.query_url)
+    assert result.exit_code == 0
+    assert len(Graph().parse(data=result.stdout, format="nt")) == 7
+
+
+def test_update_is_refused_before_reaching_the_server(loaded_server):
+    server, _ = loaded_server
+    result = run("sparql", "CLEAR ALL", "--endpoint", server.query_url)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: updates are refused: kg answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)\n"
+
+
+def test_adding_without_replace_keeps_counts(oxigraph_server, tmp_path):
+    """POST adds; loading the same graph twice leaves every count as it was (RDF graphs are sets)."""
+    connection = Connection(timeout=60)
+    first = load_into_server(oxigraph_server.query_url, oxigraph_server.store_url, replace=True, connection=connection)
+    again = load_into_server(oxigraph_server.query_url, oxigraph_server.store_url, replace=False, connection=connection)
+    assert again.on_server == first.on_server
+    assert again.mismatches(replaced=False) == []
+
+
+def test_reasoned_export_holds_only_our_entailments():
+    result = CliRunner().invoke(cli, ["export", "--format", "nq", "--reasoned"])
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset()
+    dataset.parse(data=result.stdout, format="nquads")
+    inferred = dataset.graph(URIRef("https://w3id.org/astana-kg/resource/graph/inferred"))
+    assert len(inferred) > 500
+    for s, p, o in inferred:
+        assert not isinstance(s, Literal)
+        assert not (p == OWL.sameAs and s == o)
+        assert str(s).startswith("https://w3id.org/astana-kg/") or not isinstance(s, URIRef)
+
+
+# --- a server that is down, slow, or answers with an error -------------------------------
+
+def test_server_down_gives_one_line_and_exit_2():
+    result = run("query", "rounds", "--endpoint", "http://127.0.0.1:9/query", "--retries", "1", "--timeout", "2")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: cannot reach http://127.0.0.1:9/query: Connection refused (after 2 tries)\n"
+
+
+@pytest.fixture
+def silent_server():
+    """A socket that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_slow_server_times_out(silent_server):
+    result = run("query", "rounds", "--endpoint", silent_server, "--timeout", "0.5", "--retries", "0")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: no answer from {silent_server} within 0.5 s\n"
+
+
+def test_server_error_answer_is_one_line(oxigraph_server):
+    result = run("load", "--endpoint", oxigraph_server.query_url,
+                 "--graph-store", oxigraph_server.base_url + "/no-such-service", "--retries", "0")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {oxigraph_server.base_url}/no-such-service?default answered 404")
+    assert result.stderr.count("\n") == 1
+
+
+def test_credentials_never_appear(monkeypatch):
+    monkeypatch.setenv("KG_SPARQL_USER", "curator")
+    monkeypatch.setenv("KG_SPARQL_PASSWORD", "hunter2-secret")
+    result = run("query", "rounds", "--endpoint", "http://alice:pa55word@127.0.0.1:9/query", "--retries", "0")
+    assert result.exit_code == 2
+    assert "hunter2" not in result.output and "pa55word" not in result.output and "alice" not in result.output
+    assert result.stderr == "Error: cannot reach http://127.0.0.1:9/query: Connection refused\n"
+
+
+# --- release bundle --------------------------------------------------------------------------
+
+def test_bundle_has_every_file_and_a_void_description(tmp_path):
+    result = run("export", "--bundle", str(tmp_path / "release"), "--endpoint", "http://127.0.0.1:7878/query")
+    assert result.exit_code == 0
+    names = sorted(p.name for p in (tmp_path / "release").iterdir())
+    assert names == ["astana-kg-reasoned.nq", "astana-kg.nq", "astana-kg.trig", "ontology.rdf",
+                     "ontology.ttl", "shapes.ttl", "void.ttl"]
+    void = Graph().parse(tmp_path / "release" / "void.ttl", format="turtle")
+    answer = void.query("""
+        PREFIX void: <http://rdfs.org/ns/void#>
+        PREFIX dcat: <http://www.w3.org/ns/dcat#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?triples ?endpoint ?license (COUNT(DISTINCT ?subset) AS ?graphs) (COUNT(DISTINCT ?file) AS ?files)
+        WHERE { ?d a void:Dataset, dcat:Dataset ; void:triples ?triples ; void:sparqlEndpoint ?endpoint ;
+                   dcterms:license ?license ; void:subset ?subset ; dcat:distribution ?file }
+        GROUP BY ?triples ?endpoint ?license""")
+    (row,) = list(answer)
+    stats = run("stats", "--no-reason").stdout.splitlines()[0]
+    assert stats.startswith(f"triples:      {int(row.triples)} ")
+    assert str(row.endpoint) == "http://127.0.0.1:7878/query"
+    assert int(row.graphs) == 14 and int(row.files) == 6
+    assert len(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml")) > 500
