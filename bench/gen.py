@@ -1,0 +1,173 @@
+"""Generate a synthetic, Astana-like graph of any size, deterministically.
+
+Usage:
+    python bench/gen.py OUT_DIR --triples 1000000 [--seed 1] [--violations 0]
+
+OUT_DIR becomes a project tree that ``kg`` can use (KG_ROOT=OUT_DIR): the real
+ontology, shapes and queries are copied in, and the facts are written to
+data/sources/gen-NNNN.ttl, one public source per 50 rounds, each file in
+N-Triples syntax (which is also Turtle). Every node uses the ontology's terms
+and conforms to the shapes: rounds with dates and venues, delegations with
+heads and members, persons, statements and outcomes, each with evidence that
+cites its source. ``--violations K`` adds K deliberate violations (a round
+without a number, a statement without evidence, an end before a start, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import random
+import shutil
+from pathlib import Path
+
+AP = "https://w3id.org/astana-kg/ontology#"
+RES = "https://w3id.org/astana-kg/resource/"
+SRC = RES + "source/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ROUNDS_PER_SOURCE = 50
+COUNTRIES = ["russia", "turkey", "iran", "syria", "jordan", "lebanon", "iraq", "united-states"]
+OBSERVERS = ["jordan", "lebanon", "iraq", "united-nations", "icrc"]
+KINDS = ["Remark", "Announcement", "JointStatement", "Declaration"]
+OUTCOMES = ["Decision", "Agreement", "WorkingGroup", "Mechanism"]
+
+
+def iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def text(value: str, lang: str | None = "en") -> str:
+    return f'"{value}"@{lang}' if lang else f'"{value}"'
+
+
+def typed(value, datatype: str) -> str:
+    return f'"{value}"^^<{XSD}{datatype}>'
+
+
+class Writer:
+    """Collects N-Triples lines for one source file, counting them."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o} .\n")
+
+    def evidence(self, subject: str, source: str, key: str) -> None:
+        node = f"_:e{key}"
+        self.add(subject, iri(AP + "evidence"), node)
+        self.add(node, iri(RDF_TYPE), iri(AP + "Evidence"))
+        self.add(node, iri(DERIVED), iri(source))
+
+
+def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> None:
+    r = iri(f"{RES}gen-round-{number:06d}")
+    start = datetime.date(2017, 1, 1) + datetime.timedelta(days=7 * number)
+    out.add(r, iri(RDF_TYPE), iri(AP + "Round"))
+    out.add(r, iri(PREF), text(f"Synthetic round {number}"))
+    out.add(r, iri(AP + "roundNumber"), typed(number, "integer"))
+    out.add(r, iri(AP + "partOfProcess"), iri(RES + "astana-process"))
+    out.add(r, iri(AP + "startDate"), typed(start.isoformat(), "date"))
+    out.add(r, iri(AP + "endDate"), typed((start + datetime.timedelta(days=1)).isoformat(), "date"))
+    out.add(r, iri(AP + "venue"), iri(RES + rng.choice(["astana", "sochi"])))
+    for guarantor in ("russia", "turkey", "iran"):
+        out.add(r, iri(AP + "hasGuarantor"), iri(RES + guarantor))
+    for observer in rng.sample(OBSERVERS, 3):
+        out.add(r, iri(AP + "hasObserver"), iri(RES + observer))
+    out.evidence(r, source, f"r{number}")
+    for d, party in enumerate(rng.sample(COUNTRIES, 5)):
+        delegation = iri(f"{RES}gen-round-{number:06d}-delegation-{party}")
+        out.add(delegation, iri(RDF_TYPE), iri(AP + "Delegation"))
+        out.add(delegation, iri(PREF), text(f"{party} delegation at synthetic round {number}"))
+        out.add(delegation, iri(AP + "delegationAt"), r)
+        out.add(delegation, iri(AP + "represents"), iri(RES + party))
+        out.evidence(delegation, source, f"d{number}-{d}")
+        for m in range(3):
+            person = iri(f"{RES}gen-person-{(number * 7 + d * 3 + m) % 20000:05d}")
+            out.add(person, iri(RDF_TYPE), iri(AP + "Person"))
+            out.add(person, iri(PREF), text(f"Person {(number * 7 + d * 3 + m) % 20000}"))
+            out.add(delegation, iri(AP + ("hasHead" if m == 0 else "hasMember")), person)
+    for k in range(4):
+        statement = iri(f"{RES}gen-statement-{number:06d}-{k}")
+        out.add(statement, iri(RDF_TYPE), iri(AP + rng.choice(KINDS)))
+        out.add(statement, iri(PREF), text(f"Statement {k} at synthetic round {number}"))
+        out.add(statement, iri(AP + "summary"), text(f"What was said, number {k}, at round {number}."))
+        out.add(statement, iri(AP + "madeAt"), r)
+        out.add(statement, iri(AP + "statedBy"), iri(RES + rng.choice(COUNTRIES)))
+        out.evidence(statement, source, f"s{number}-{k}")
+    outcome = iri(f"{RES}gen-outcome-{number:06d}")
+    out.add(outcome, iri(RDF_TYPE), iri(AP + rng.choice(OUTCOMES)))
+    out.add(outcome, iri(PREF), text(f"Outcome of synthetic round {number}"))
+    out.add(outcome, iri(AP + "outcomeOf"), r)
+    out.evidence(outcome, source, f"o{number}")
+
+
+def violations(out: Writer, count: int, source: str) -> None:
+    """Deliberate errors, one per kind in turn."""
+    for i in range(count):
+        bad = iri(f"{RES}gen-bad-{i}")
+        kind = i % 3
+        if kind == 0:  # a round without a number
+            out.add(bad, iri(RDF_TYPE), iri(AP + "Round"))
+            out.add(bad, iri(PREF), text(f"Bad round {i}"))
+            out.add(bad, iri(AP + "partOfProcess"), iri(RES + "astana-process"))
+            out.evidence(bad, source, f"bad{i}")
+        elif kind == 1:  # a statement without evidence
+            out.add(bad, iri(RDF_TYPE), iri(AP + "Remark"))
+            out.add(bad, iri(PREF), text(f"Bad remark {i}"))
+            out.add(bad, iri(AP + "summary"), text("No evidence."))
+        else:  # an event that ends before it starts
+            out.add(bad, iri(RDF_TYPE), iri(AP + "Event"))
+            out.add(bad, iri(PREF), text(f"Bad event {i}"))
+            out.add(bad, iri(AP + "startDate"), typed("2020-01-02", "date"))
+            out.add(bad, iri(AP + "endDate"), typed("2020-01-01", "date"))
+            out.evidence(bad, source, f"bad{i}")
+
+
+def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 0) -> int:
+    """Write the project tree; return the number of fact triples written."""
+    repo = Path(__file__).resolve().parent.parent
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    for folder in ("ontology", "queries"):
+        shutil.copytree(repo / folder, out_dir / folder)
+    (out_dir / "data" / "sources").mkdir(parents=True)
+    shutil.copy(repo / "data" / "reference.ttl", out_dir / "data" / "reference.ttl")
+    rng = random.Random(seed)
+    per_round = 133  # about, measured on the generator's own output
+    rounds = max(1, triples // per_round)
+    written = 0
+    for first in range(1, rounds + 1, ROUNDS_PER_SOURCE):
+        slug = f"gen-{first // ROUNDS_PER_SOURCE:04d}"
+        source = SRC + slug
+        out = Writer()
+        out.add(iri(source), iri(RDF_TYPE), iri(AP + "PublicSource"))
+        out.add(iri(source), iri(PREF), text(f"Synthetic source {slug}"))
+        out.add(iri(source), iri(AP + "address"), text(f"example.org/{slug}", None))
+        for number in range(first, min(first + ROUNDS_PER_SOURCE, rounds + 1)):
+            round_facts(out, number, source, rng)
+        if first == 1:
+            for process in ("astana-process", "geneva-process"):  # their evidence is in the real documents
+                out.evidence(iri(RES + process), source, process)
+            violations(out, violation_count, source)
+        (out_dir / "data" / "sources" / f"{slug}.ttl").write_text("".join(out.lines), encoding="utf-8")
+        written += len(out.lines)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--violations", type=int, default=0)
+    args = parser.parse_args()
+    written = generate(args.out_dir, args.triples, args.seed, args.violations)
+    print(f"wrote {written} triples to {args.out_dir}/data/sources/")
+
+
+if __name__ == "__main__":
+    main()
