@@ -465,18 +465,24 @@ def serve(port):
     Example:
         kg serve --port 7878      then open http://127.0.0.1:7878/ in a browser
     """
+    import signal
     import tempfile
+    import urllib.parse
 
     from .remote import Connection, load_into_server
     from .serve import start_oxigraph
 
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as location:
         server = start_oxigraph(Path(location), port)
         try:
             report = load_into_server(server.query_url, server.store_url, replace=True, reasoned=True,
                                       connection=Connection(timeout=300))
             click.echo(f"Serving {report.total} triples (reasoned) at {server.base_url}/")
-            click.echo(f"SPARQL endpoint: {server.query_url}   query page: {server.base_url}/   Ctrl-C stops.")
+            page = f"{server.base_url}/?endpoint={urllib.parse.quote(server.query_url, safe='')}"
+            click.echo(f"SPARQL endpoint: {server.query_url}")
+            click.echo(f"Query page:      {page}")
+            click.echo("Ctrl-C stops the server.")
             server.process.wait()
         except KeyboardInterrupt:
             click.echo("Stopped.")

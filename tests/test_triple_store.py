@@ -186,3 +186,41 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     assert str(row.endpoint) == "http://127.0.0.1:7878/query"
     assert int(row.graphs) == 14 and int(row.files) == 6
     assert len(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml")) > 500
+
+
+# --- kg serve ------------------------------------------------------------------------------------
+
+def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
+    """Smoke test of the installed script: the one test that runs kg as a process."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from kg.serve import free_port
+
+    port = free_port()
+    process = subprocess.Popen([str(Path(sys.executable).with_name("kg")), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, text=True, env={**os.environ})
+    try:
+        first_line = process.stdout.readline()
+        assert first_line == f"Serving 5071 triples (reasoned) at http://127.0.0.1:{port}/\n"
+        engine = RemoteEngine(f"http://127.0.0.1:{port}/query")
+        rounds = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
+        assert rounds.rows[0]["n"].value == "7"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert "yasgui" in page.read().decode("utf-8").lower()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            RemoteEngine(f"http://127.0.0.1:{port}/query", Connection(timeout=1, retries=0)).query("ASK {}")
+        except Exception:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the oxigraph server kept running after kg serve stopped")
