@@ -15,6 +15,7 @@ so "which document says this?" is a ``GRAPH ?g { ... }`` query.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -67,21 +68,55 @@ def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
+    parsed = Graph()
     try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+        parsed.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
         raise InputError(_describe_bad_syntax(path, error)) from None
     except Exception as error:  # rdflib raises bare exceptions for some malformed input
         raise InputError(f"{path}: not valid Turtle: {error}") from None
+    _check_iris(path, text, parsed)
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    for triple in parsed:
+        graph.add(triple)
     return graph
 
 
 def _describe_bad_syntax(path: Path, error: BadSyntax) -> str:
     text: bytes = error._str if isinstance(error._str, bytes) else str(error._str).encode()
+    if error._i < 0:  # rdflib's marker for "at the end of the file"
+        last_line = text.rstrip(b"\n").count(b"\n") + 1
+        return f"{path}:{last_line}: Turtle syntax error: {error._why} (at the end of the file)"
     offset = min(error._i, len(text))
     line = text[:offset].count(b"\n") + 1
     column = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
     return f"{path}:{line}:{column}: Turtle syntax error: {error._why}"
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(path: Path, text: str, graph: Graph) -> None:
+    """rdflib accepts some IRIs Turtle forbids (a space inside, a quoted string as subject)
+    and resolves relative ones against the file's own location; neither makes a stable IRI."""
+    from rdflib import Literal
+
+    for subject in {s for s in graph.subjects() if isinstance(s, Literal)}:
+        position = text.find(f'"{subject}"')
+        line = text.count("\n", 0, position) + 1 if position >= 0 else 1
+        raise InputError(f'{path}:{line}: Turtle syntax error: a literal ("{subject}") cannot be the subject of a triple')
+    base = path.resolve().as_uri()
+    for node in {n for triple in graph for n in triple if isinstance(n, URIRef)}:
+        iri = str(node)
+        problem = ("contains a character IRIs may not hold" if _NOT_IN_IRI.search(iri)
+                   else "is relative; write a prefixed name or a full https:// IRI" if iri.startswith(base.rsplit("/", 1)[0])
+                   else None)
+        if problem:
+            shown = iri[len(base.rsplit("/", 1)[0]) + 1:] if iri.startswith(base.rsplit("/", 1)[0]) else iri
+            position = text.find(shown)
+            line = text.count("\n", 0, position) + 1 if position >= 0 else 1
+            raise InputError(f"{path}:{line}: Turtle syntax error: the IRI <{shown}> {problem}")
 
 
 def load_dataset(project: Project | None = None, extra_files: list[Path] = ()) -> Dataset:

@@ -29,6 +29,7 @@ class Finding:
     message: str
     shape: str  # the shape that reported it
     component: str  # the SHACL constraint component, e.g. "sh:MinCountConstraintComponent"
+    focus_node: object = field(default=None, compare=False, repr=False)  # the rdflib term, when known
 
     def line(self) -> str:
         where = f" {self.path}" if self.path else ""
@@ -59,8 +60,9 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
+        findings = [{k: v for k, v in asdict(f).items() if k != "focus_node"} for f in self.findings]
         return json.dumps({"conforms": self.conforms, "violations": self.violations,
-                           "findings": [asdict(f) for f in self.findings]}, indent=2, ensure_ascii=False) + "\n"
+                           "findings": findings}, indent=2, ensure_ascii=False) + "\n"
 
     def to_turtle(self) -> str:
         if self.report_graph is None:
@@ -130,6 +132,7 @@ def _findings(report, shapes):
             message=_IRI.sub(lambda m: shorten(m.group(1)), str(report.value(result, SH.resultMessage) or "")),
             shape=_shape_name(shapes, report.value(result, SH.sourceShape)),
             component=_show(report.value(result, SH.sourceConstraintComponent)),
+            focus_node=report.value(result, SH.focusNode),
         )
 
 
@@ -181,3 +184,50 @@ def _show(node) -> str:
     if isinstance(node, Literal):
         return repr(str(node)) if node.datatype is None else f'"{node}"^^{shorten(str(node.datatype))}'
     return shorten(str(node))
+
+
+@dataclass
+class ShippedReport(Report):
+    """The shipped graph's SHACL findings, plus rule failures and quote problems."""
+
+    failed_rules: list = field(default_factory=list)
+    quote_problems: list = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return (super().conforms and not self.quote_problems
+                and not any(r.check.severity == "error" for r in self.failed_rules))
+
+    @property
+    def violations(self) -> int:
+        return (super().violations + len(self.quote_problems)
+                + sum(len(r.rows) for r in self.failed_rules if r.check.severity == "error"))
+
+    def to_text(self) -> str:
+        lines = [f.line() for f in self.findings]
+        for result in self.failed_rules:
+            lines.append(f"FAIL rule {result.check.name}: {len(result.rows)} violation(s) ({result.check.severity})")
+            lines += [f"  {entity}  {prop}  {value}".rstrip() for entity, prop, value in result.rows]
+        lines += [problem.line() for problem in self.quote_problems]
+        if self.conforms:
+            lines.append("Conforms: no violations found." if len(lines) == 0
+                         else f"Conforms: no violations, {len(lines)} other finding(s).")
+        return "\n".join(lines) + "\n"
+
+
+def validate_shipped(project: Project | None = None, sources_dir=None, keep_report_graph: bool = False) -> ShippedReport:
+    """The shipped graph against the shapes and the rules, and its quotes against ``sources_dir``."""
+    from .checks import load_checks, run_checks
+    from .store import open_engine
+
+    project = project or default_project()
+    base = validate_project(project, use_cache=not keep_report_graph)
+    report = ShippedReport(findings=base.findings, report_graph=base.report_graph)
+    rules = run_checks(open_engine(project), load_checks(project.queries_dir / "rules"))
+    report.failed_rules = [r for r in rules if not r.passed]
+    if sources_dir is not None:
+        from .curate import quote_problems
+        from .load import load_dataset, merged_graph
+
+        report.quote_problems = quote_problems(merged_graph(load_dataset(project)), Path(sources_dir))
+    return report

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.load import default_project, load_dataset, load_shapes, merged_graph, parse_turtle
+from kg.load import load_dataset, load_shapes, merged_graph, parse_turtle
 from kg.reason import owl_rl_closure
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,7 +25,10 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope="session")
 def project():
-    return default_project()
+    """This checkout, whatever KG_ROOT a test sets for itself."""
+    from kg.project import Project
+
+    return Project(Path(__file__).resolve().parent.parent)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,524 @@
+"""Curating new facts: check a Turtle file against the whole graph, then add it to data/.
+
+:func:`check_new_file` runs, in order: the Turtle syntax (file:line:column),
+a guard against redefining ontology terms, the SHACL shapes on the shipped
+graph merged with the new file (reporting what the new file brings and the
+existing nodes it breaks, each at ``file:line``), the rules of
+``queries/rules/`` on the OWL RL closure, and optionally the quotes against
+the source texts. :func:`add_file` writes the new facts into the data file of
+the document they come from, atomically, only when all of that passes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, NegativeResult
+from .prefixes import PREFIXES, shorten
+from .project import Project, default_project
+
+MAX_FILE_BYTES = 5_000_000
+_ONTOLOGY_NAMESPACES = (PREFIXES["ap"], PREFIXES["aps"])
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a new file, where it stands, and what was expected."""
+
+    location: str  # file:line, or file
+    severity: str  # error, warning, info
+    node: str
+    message: str
+
+    def line(self) -> str:
+        return f"{self.location}: {self.severity}: {self.node}: {self.message}"
+
+
+@dataclass
+class CurationReport:
+    problems: list[Problem] = field(default_factory=list)
+    failed_rules: list = field(default_factory=list)  # CheckResult of the rules that found rows
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems) and not any(
+            r.check.severity == "error" for r in self.failed_rules)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems) + sum(
+            len(r.rows) for r in self.failed_rules if r.check.severity == "error")
+
+    def to_text(self) -> str:
+        lines = [p.line() for p in self.problems]
+        for result in self.failed_rules:
+            lines.append(f"FAIL rule {result.check.name}: {len(result.rows)} violation(s) ({result.check.severity})")
+            solution = result.check.solution[:1].upper() + result.check.solution[1:]
+            lines.append(f"  {result.check.summary}. {solution}")
+            lines += [f"  {entity}  {prop}  {value}".rstrip() for entity, prop, value in result.rows]
+        if self.ok:
+            lines.append("Valid: the new facts conform to the shapes and pass every rule.")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({
+            "valid": self.ok,
+            "problems": [p.__dict__ for p in self.problems],
+            "rules": [{"rule": r.check.name, "severity": r.check.severity, "summary": r.check.summary,
+                       "violations": [dict(zip(("entity", "property", "value"), row)) for row in r.rows]}
+                      for r in self.failed_rules],
+        }, indent=2, ensure_ascii=False) + "\n"
+
+
+# =============================================================================
+# Checking
+# =============================================================================
+
+def read_new_file(path: Path):
+    """Parse a curator's file; a file too large, empty, not UTF-8 or not Turtle is an InputError."""
+    from .load import parse_turtle
+
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"{path}: {path.stat().st_size} bytes is more than the {MAX_FILE_BYTES} bytes one "
+                         "file of new facts may hold; split it")
+    graph = parse_turtle(path)
+    if len(graph) == 0:
+        raise InputError(f"{path}: holds no triples; nothing to check or add")
+    return graph
+
+
+def check_new_file(path: Path, project: Project | None = None, sources_dir: Path | None = None) -> CurationReport:
+    """Everything a new file of facts must pass before it may be added."""
+    from .load import load_dataset, load_shapes, merged_graph, parse_turtle
+    from .validate import validate_graph
+
+    project = project or default_project()
+    path = Path(path)
+    new = read_new_file(path)
+    text = path.read_text(encoding="utf-8")
+    locator = Locator(path, text, new, project)
+    report = CurationReport()
+    report.problems += _redefinitions(new, locator)
+    report.problems += _unsupported_subjects(new, locator)
+
+    shipped = merged_graph(load_dataset(project))
+    merged = _copy(shipped)
+    for triple in new:
+        merged.add(triple)
+    shapes = load_shapes(project)
+    from .validate import validate_project
+
+    baseline = {(f.focus, f.path, f.message) for f in validate_project(project).findings}
+    declared = _declared_terms(parse_turtle(project.ontology_file))
+    ontology_subjects = {s for s in new.subjects() if str(s).startswith(_ONTOLOGY_NAMESPACES)}
+    new_nodes = set(new.subjects()) | {o for o in new.objects() if not _is_literal(o)}
+    for finding in validate_graph(merged, shapes).findings:
+        if finding.focus_node not in new_nodes and (finding.focus, finding.path, finding.message) in baseline:
+            continue
+        if finding.focus_node in ontology_subjects:  # already reported as a redefinition
+            continue
+        message = _plain_words(finding, declared)
+        report.problems.append(Problem(location=locator.where(finding.focus_node),
+                                       severity=_severity(finding.severity),
+                                       node=locator.name(finding.focus_node), message=message))
+    if not any(p.severity == "error" for p in report.problems):
+        report.failed_rules = _rule_failures(merged, project)
+    if sources_dir is not None:
+        report.problems += quote_problems(merged, Path(sources_dir), only=new, locator=locator)
+    report.problems = sorted(set(report.problems))
+    return report
+
+
+def _copy(graph):
+    from .namespace import bind_prefixes
+    from rdflib import Graph
+
+    copy = bind_prefixes(Graph())
+    for triple in graph:
+        copy.add(triple)
+    return copy
+
+
+def _is_literal(node) -> bool:
+    from rdflib import Literal
+
+    return isinstance(node, Literal)
+
+
+def _severity(shacl_severity: str) -> str:
+    return {"Violation": "error", "Warning": "warning"}.get(shacl_severity, "info")
+
+
+def _declared_terms(ontology) -> dict[str, list[str]]:
+    """The ontology's declared classes and properties, as prefixed names."""
+    from rdflib.namespace import OWL, RDF
+
+    def names(*kinds):
+        return sorted({shorten(str(s)) for kind in kinds for s in ontology.subjects(RDF.type, kind)
+                       if not _is_blank(s)})
+    return {"class": names(OWL.Class),
+            "property": names(OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)}
+
+
+def _is_blank(node) -> bool:
+    from rdflib import BNode
+
+    return isinstance(node, BNode)
+
+
+def _plain_words(finding, declared: dict[str, list[str]]) -> str:
+    """The finding as a sentence: property, offending value, what was expected, and a suggestion."""
+    text = finding.message
+    undeclared = re.match(r"^(\S+) is not a (property|class) declared in the ontology", text)
+    if undeclared:
+        close = difflib.get_close_matches(undeclared.group(1), declared[undeclared.group(2)], n=1, cutoff=0.6)
+        if close:
+            text += f"; did you mean {close[0]}?"
+        return text
+    where = f"{finding.path}: " if finding.path else ""
+    value = f"value {finding.value}; " if finding.value and finding.value not in text else ""
+    return f"{where}{value}{text}"
+
+
+def _redefinitions(new, locator) -> list[Problem]:
+    """A facts file may not define, or say anything about, the ontology's own terms."""
+    problems = []
+    for subject in sorted({s for s in new.subjects() if str(s).startswith(_ONTOLOGY_NAMESPACES)}, key=str):
+        problems.append(Problem(location=locator.where(subject), severity="error", node=shorten(str(subject)),
+                                message="is an ontology term; facts files may not define or change ontology "
+                                        "terms (edit ontology/astana.ttl instead)"))
+    return problems
+
+
+def _unsupported_subjects(new, locator) -> list[Problem]:
+    """Every node the new file states facts about must carry evidence in the file itself.
+
+    Otherwise a fact would borrow the evidence an existing node already has,
+    and be credited to a document that does not state it.
+    """
+    from rdflib.namespace import RDF
+
+    from .namespace import AP
+
+    exempt = {AP.Evidence, AP.PublicSource, AP.SourceDocument, AP.Document}
+    problems = []
+    for subject in sorted({s for s in new.subjects() if _is_blank(s)}, key=str):
+        if not set(new.objects(subject, RDF.type)) & exempt and (subject, RDF.type, None) in new:
+            problems.append(Problem(location=locator.where(subject), severity="error", node=locator.name(subject),
+                                    message="a fact-bearing node needs an IRI (res:NAME), not a blank node, "
+                                            "so that other facts and sources can refer to it"))
+    for subject in sorted({s for s in new.subjects() if not _is_blank(s)}, key=str):
+        if str(subject).startswith(_ONTOLOGY_NAMESPACES) or set(new.objects(subject, RDF.type)) & exempt:
+            continue
+        if (subject, AP.evidence, None) not in new:
+            problems.append(Problem(location=locator.where(subject), severity="error", node=shorten(str(subject)),
+                                    message="states facts without evidence in this file; add ap:evidence "
+                                            "[ a ap:Evidence ; ... ] citing the document they come from"))
+    return problems
+
+
+def _rule_failures(merged, project: Project):
+    from .checks import load_checks, run_checks
+    from .engines import RdflibEngine
+    from .reason import owl_rl_closure
+
+    closure = owl_rl_closure(merged).closure
+    results = run_checks(RdflibEngine(closure), load_checks(project.queries_dir / "rules"))
+    return [result for result in results if not result.passed]
+
+
+def quote_problems(graph, sources_dir: Path, only=None, locator=None) -> list[Problem]:
+    """Quotes that do not occur (white space aside) in the text of the document they cite."""
+    from rdflib.namespace import DCTERMS, PROV
+
+    from .namespace import AP
+
+    scope = only if only is not None else graph
+    problems = []
+    texts: dict[str, str] = {}
+    for evidence, quote in scope.subject_objects(AP.quote):
+        document = graph.value(evidence, PROV.wasQuotedFrom)
+        file_name = graph.value(document, DCTERMS.identifier) if document is not None else None
+        if file_name is None:
+            continue
+        if str(file_name) not in texts:
+            try:
+                texts[str(file_name)] = (sources_dir / str(file_name)).read_text(encoding="utf-8")
+            except OSError:
+                raise InputError(f"{sources_dir / str(file_name)}: the text of {shorten(str(document))} "
+                                 "cannot be read") from None
+        if _normalise(str(quote)) not in _normalise(texts[str(file_name)]):
+            owner = next(iter(graph.subjects(AP.evidence, evidence)), evidence)
+            problems.append(Problem(
+                location=locator.where(owner) if locator else shorten(str(document)),
+                severity="error", node=locator.name(owner) if locator else shorten(str(owner)),
+                message=f"the quote {str(quote)[:60]!r} does not occur in {file_name}"))
+    return problems
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Locator:
+    """Finds the line where a node's statements stand: in the new file, else in data/."""
+
+    def __init__(self, path: Path, text: str, graph, project: Project):
+        self.path, self.text, self.graph, self.project = path, text, graph, project
+        self.bindings = [(p, str(ns)) for p, ns in graph.namespaces() if p]
+
+    def name(self, node) -> str:
+        if _is_blank(node):
+            parent = next(iter(self.graph.subject_predicates(node)), None)
+            if parent is not None:
+                return f"[ ] (the {shorten(str(parent[1]))} of {self.name(parent[0])})"
+            return "[ ]"
+        return shorten(str(node))
+
+    def where(self, node) -> str:
+        if _is_blank(node):
+            parent = next(iter(self.graph.subject_predicates(node)), None)
+            if parent is None:
+                return str(self.path)
+            node = parent[0]
+        line = _line_of(self.text, self._spellings(str(node), self.bindings))
+        if line:
+            return f"{self.path}:{line}"
+        for data_file in self.project.data_files():
+            content = data_file.read_text(encoding="utf-8")
+            line = _line_of(content, self._spellings(str(node), _prefix_lines(content)))
+            if line:
+                return f"{data_file.relative_to(self.project.root)}:{line}"
+        return str(self.path)
+
+    @staticmethod
+    def _spellings(iri: str, bindings) -> list[str]:
+        names = [f"<{iri}>"]
+        for prefix, namespace in bindings:
+            if iri.startswith(namespace) and iri != namespace:
+                names.append(f"{prefix}:{iri[len(namespace):]}")
+        return names
+
+
+def _prefix_lines(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"@prefix\s+([A-Za-z][\w-]*):\s*<([^>]*)>", text)
+
+
+def _line_of(text: str, spellings: list[str]) -> int | None:
+    """The first line that starts with the node as a subject, else the first that mentions it."""
+    pattern = "|".join(re.escape(s) for s in spellings)
+    subject = re.compile(rf"^\s*(?:{pattern})(?=[\s;,.]|$)")
+    anywhere = re.compile(rf"(?:{pattern})(?=[\s;,.\])]|$)")
+    mention = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if subject.match(line):
+            return number
+        if mention is None and anywhere.search(line):
+            mention = number
+    return mention
+
+
+# =============================================================================
+# Adding
+# =============================================================================
+
+@dataclass
+class Addition:
+    target: Path  # the data file written (or that would be)
+    created: bool  # True when the target is a new file
+    triples: int  # how many new triples
+    diff: str  # unified diff of the target file
+
+
+def add_file(path: Path, project: Project | None = None, as_document: str | None = None,
+             dry_run: bool = False, sources_dir: Path | None = None) -> Addition:
+    """Check ``path``, then write its new facts into data/ atomically (unless ``dry_run``).
+
+    Raises NegativeResult (exit 1) with the report when the file does not pass.
+    """
+    project = project or default_project()
+    path = Path(path)
+    report = check_new_file(path, project, sources_dir=sources_dir)
+    if not report.ok:
+        raise CurationFailed(report, f"{path}: not added: {report.errors} error(s)")
+    new = read_new_file(path)
+    target = _target_file(new, project, as_document)
+    old_text = target.read_text(encoding="utf-8") if target.exists() else ""
+    new_text, added = _appended_text(old_text, new, target, path, project)
+    count = len(added)
+    diff = "".join(difflib.unified_diff(old_text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                                        fromfile=f"a/{target.relative_to(project.root)}",
+                                        tofile=f"b/{target.relative_to(project.root)}"))
+    if not dry_run and count:
+        _verify_round_trip(old_text, new_text, added, target)
+        write_atomically(target, new_text)
+    return Addition(target=target, created=not old_text, triples=count, diff=diff)
+
+
+class CurationFailed(NegativeResult):
+    """The new file did not pass; ``report`` says why."""
+
+    def __init__(self, report: CurationReport, message: str):
+        super().__init__(message)
+        self.report = report
+
+
+def _target_file(new, project: Project, as_document: str | None) -> Path:
+    """The data file of the one document the new facts cite (or --as-document)."""
+    from rdflib.namespace import PROV, RDF
+
+    from .namespace import AP
+
+    documents = {str(d) for d in new.objects(None, PROV.wasQuotedFrom)}
+    documents |= {str(d) for d in new.objects(None, PROV.wasDerivedFrom)}
+    documents |= {str(d) for d in new.subjects(RDF.type, AP.PublicSource)}
+    if as_document:
+        from .queries import parse_iri
+
+        try:
+            named = parse_iri(as_document)
+        except ValueError:
+            raise InputError(f"--as-document: {as_document!r} is not an IRI such as doc:003_a8f5507ae4aecafe") from None
+        if documents - {named}:
+            cited = ", ".join(shorten(d) for d in sorted(documents - {named}))
+            raise InputError(f"--as-document {shorten(named)}: the file's evidence cites {cited}; "
+                             "facts go to the file of the document their evidence cites")
+        documents = {named}
+    if len(documents) != 1:
+        listed = ", ".join(shorten(d) for d in sorted(documents)) or "none"
+        raise InputError(f"the new facts cite {len(documents)} documents ({listed}); facts are added to the file of "
+                         "one document: split the file, or name the document with --as-document")
+    document = documents.pop()
+    for prefix, folder in (("doc", "documents"), ("src", "sources")):
+        if document.startswith(PREFIXES[prefix]):
+            slug = document[len(PREFIXES[prefix]):]
+            if not re.fullmatch(r"[A-Za-z0-9_.-]+", slug):
+                break
+            target = project.data_dir / folder / f"{slug}.ttl"
+            if prefix == "doc" and not target.exists():
+                raise InputError(f"{shorten(document)} is not one of the source documents; "
+                                 "new documents are public sources (src:NAME) with an address")
+            return target
+    raise InputError(f"{document}: facts are kept per document, doc:NAME or src:NAME")
+
+
+def _appended_text(old_text: str, new, target: Path, source: Path, project: Project):
+    """The target's text with the new triples appended as Turtle blocks; existing text untouched."""
+    from rdflib import Graph
+
+    from .load import parse_turtle
+
+    existing = parse_turtle(target) if target.exists() else Graph()
+    fresh = _facts_not_in(new, existing)
+    if len(fresh) == 0:
+        return old_text, fresh
+    declared = dict(_prefix_lines(old_text))
+    for prefix, namespace in _prefix_lines(source.read_text(encoding="utf-8")):
+        if prefix not in declared and namespace not in declared.values():
+            declared[prefix] = namespace
+    for prefix, namespace in declared.items():
+        fresh.bind(prefix, namespace, override=True, replace=True)
+    body = fresh.serialize(format="longturtle")
+    blocks = "\n".join(line for line in body.splitlines() if not line.startswith(("@prefix", "PREFIX"))).strip()
+    header = old_text if old_text else _new_file_header(target, project)
+    missing = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(declared.items()) if p not in dict(_prefix_lines(header))]
+    if missing:
+        header = _insert_prefixes(header, missing)
+    addition = f"\n\n# --- added by kg add from {source.name} ---\n\n{blocks}\n"
+    return header.rstrip("\n") + addition, fresh
+
+
+def _facts_not_in(new, existing):
+    """The triples of ``new`` that ``existing`` does not already state.
+
+    A blank node (an evidence item) counts as already there when the same
+    subject and property lead in ``existing`` to a blank node that says the
+    same things, since each parse gives blank nodes new names.
+    """
+    from rdflib import BNode, Graph
+
+    def signature(graph, node):
+        return frozenset((p, o) for p, o in graph.predicate_objects(node) if not isinstance(o, BNode))
+
+    known = set()
+    for s, p, b in new:
+        if isinstance(b, BNode) and not isinstance(s, BNode):
+            if any(isinstance(o, BNode) and signature(existing, o) == signature(new, b)
+                   for o in existing.objects(s, p)):
+                known.add(b)
+    fresh = Graph()
+    for s, p, o in new:
+        if s in known or o in known or (s, p, o) in existing:
+            continue
+        fresh.add((s, p, o))
+    return fresh
+
+
+def _insert_prefixes(text: str, lines: list[str]) -> str:
+    """Add @prefix lines after the last existing one, or after the opening comment."""
+    positions = [m.end() for m in re.finditer(r"^@prefix[^\n]*\n", text, re.MULTILINE)]
+    if positions:
+        at = positions[-1]
+    else:
+        comment = re.match(r"(?:#[^\n]*\n|\s*\n)*", text)
+        at = comment.end() if comment else 0
+    return text[:at] + "".join(line + "\n" for line in lines) + text[at:]
+
+
+def _new_file_header(target: Path, project: Project) -> str:
+    from .load import graph_name_for
+
+    graph = graph_name_for(target, project)
+    return (f"# {'=' * 77}\n# Facts taken from the public source {shorten(str(graph))}\n"
+            f"# Named graph: <{graph}>\n# Added with kg add; the source's text is not copied.\n# {'=' * 77}\n\n")
+
+
+def _verify_round_trip(old_text: str, new_text: str, added, target: Path) -> None:
+    """The written text must parse to exactly the old facts plus the added ones."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    before, after = Graph(), Graph()
+    if old_text:
+        before.parse(data=old_text, format="turtle")
+    after.parse(data=new_text, format="turtle")
+    expected = before
+    for triple in added:
+        expected.add(triple)
+    if not isomorphic(expected, after):
+        from .errors import KgError
+
+        raise KgError(f"{target}: the merged text would not hold exactly the old and new facts; nothing written")
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` so that a crash leaves either the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a process killed mid-write
+        stale.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
