@@ -12,13 +12,12 @@ the document they come from, atomically, only when all of that passes.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, NegativeResult
+from .files import write_atomically
 from .prefixes import PREFIXES, shorten
 from .project import Project, default_project
 
@@ -499,26 +498,3 @@ def _verify_round_trip(old_text: str, new_text: str, added, target: Path) -> Non
         from .errors import KgError
 
         raise KgError(f"{target}: the merged text would not hold exactly the old and new facts; nothing written")
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` so that a crash leaves either the old file or the new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a process killed mid-write
-        stale.unlink(missing_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -8,6 +8,7 @@ and JSON-LD hold the merged graph, each triple once.
 from __future__ import annotations
 
 from .errors import InputError
+from .files import write_atomically
 from .project import Project
 from .prefixes import PREFIXES
 from .store import open_store
@@ -67,14 +68,14 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (fmt, reasoned, _media) in BUNDLE_FILES.items():
-        _write(directory / name, export_graph(fmt, reasoned=reasoned, project=project))
+        write_atomically(directory / name, export_graph(fmt, reasoned=reasoned, project=project))
         written.append(name)
     ontology = _ontology_graph(project)
-    _write(directory / "ontology.ttl", project.ontology_file.read_bytes())
-    _write(directory / "ontology.rdf", ontology.serialize(format="xml").encode("utf-8"))
-    _write(directory / "shapes.ttl", project.shapes_file.read_bytes())
+    write_atomically(directory / "ontology.ttl", project.ontology_file.read_bytes())
+    write_atomically(directory / "ontology.rdf", ontology.serialize(format="xml").encode("utf-8"))
+    write_atomically(directory / "shapes.ttl", project.shapes_file.read_bytes())
     written += ["ontology.ttl", "ontology.rdf", "shapes.ttl"]
-    _write(directory / "void.ttl", describe_dataset(written, endpoint, project).encode("utf-8"))
+    write_atomically(directory / "void.ttl", describe_dataset(written, endpoint, project).encode("utf-8"))
     written.append("void.ttl")
     return written
 
@@ -84,12 +85,6 @@ def _ontology_graph(project):
     from .namespace import bind_prefixes
 
     return bind_prefixes(parse_turtle(project.ontology_file))
-
-
-def _write(path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
 
 
 def describe_dataset(files: list[str], endpoint: str | None, project: Project) -> str:

@@ -127,7 +127,7 @@ class SavedQuery:
         unknown = set(values) - {p.name for p in self.parameters}
         if unknown:
             raise InputError(f"{self.name}: no parameter named {', '.join(sorted(unknown))}")
-        columns, rows = [], []
+        columns = []
         for parameter in self.parameters:
             given = [v for v in values.get(parameter.name, []) if v is not None]
             if not given and parameter.default is not None:

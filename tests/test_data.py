@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg.load import graph_name_for, parse_turtle

@@ -1,0 +1,64 @@
+"""The ``kg`` command line: a thin layer over the library modules.
+
+Each command parses its arguments, calls one library function and prints
+what it returns. Exit codes: 0 success, 1 a negative answer (does not
+conform, no such entity), 2 unusable input (missing file, syntax error, bad
+value), 3 an internal error. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .common import EPILOG, KgGroup
+from .curating import add, new, report
+from .graph import export, reason, validate
+from .querying import describe, list_queries, run_query, sparql, stats
+from .stores import load, serve
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.version_option(__version__, prog_name="kg")
+def cli():
+    """Query, reason over and validate the Astana Process knowledge graph.
+
+    \b
+    Examples:
+        kg queries                              list the saved questions
+        kg query rounds                         all rounds, as a table
+        kg query observers-of-round --round 7   a saved query with a parameter
+        kg sparql 'SELECT * WHERE { ?r a ap:Round }' --format json
+        kg describe "Onal Sedat"                one entity, by any of its names
+        kg validate                             check the graph against its shapes
+    """
+
+
+
+# -----------------------------------------------------------------------------
+# Asking questions
+# -----------------------------------------------------------------------------
+cli.add_command(list_queries, name="queries")
+cli.add_command(run_query, name="query")
+cli.add_command(sparql, name="sparql")
+cli.add_command(describe, name="describe")
+cli.add_command(stats, name="stats")
+
+# -----------------------------------------------------------------------------
+# The graph as a whole
+# -----------------------------------------------------------------------------
+cli.add_command(reason, name="reason")
+cli.add_command(validate, name="validate")
+cli.add_command(export, name="export")
+
+# -----------------------------------------------------------------------------
+# Curating
+# -----------------------------------------------------------------------------
+cli.add_command(add, name="add")
+cli.add_command(report, name="report")
+cli.add_command(new, name="new")
+
+# -----------------------------------------------------------------------------
+# Triple stores
+# -----------------------------------------------------------------------------
+cli.add_command(load, name="load")
+cli.add_command(serve, name="serve")

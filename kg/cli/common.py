@@ -1,0 +1,98 @@
+"""What every command shares: one-line errors with exit codes, output, shared options."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError, KgError
+from ..formats import RESULT_FORMATS
+
+EPILOG = "Exit codes: 0 ok, 1 negative result, 2 bad input, 3 internal error."
+
+
+class KgCommandError(click.ClickException):
+    """A library error shown as one line, with the library's exit code."""
+
+    def __init__(self, error: KgError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class KgGroup(click.Group):
+    """Turns every library error raised by a command into one clean line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KgError as error:
+            raise KgCommandError(error) from None
+        except BrokenPipeError:  # the reader went away (kg ... | head): not an error
+            sys.stdout = open(os.devnull, "w")
+            sys.exit(0)
+        except OSError as error:  # a file we could not write, a full disk
+            raise KgCommandError(InputError(f"{error.filename or ''}: {error.strerror}".lstrip(": "))) from None
+
+
+def default_format() -> str:
+    """An aligned table on a terminal, CSV when the output goes to a script."""
+    return "table" if sys.stdout.isatty() else "csv"
+
+
+def format_option(choices=RESULT_FORMATS):
+    return click.option("--format", "-f", "fmt", type=click.Choice(choices), default=None,
+                        help="Output format [default: table on a terminal, csv otherwise]. "
+                             "json/xml/csv/tsv are the W3C SPARQL results formats.")
+
+
+reason_option = click.option("--no-reason", is_flag=True,
+                             help="Query the asserted facts only, without the OWL RL closure.")
+
+
+def remote_options(command):
+    """--endpoint, --timeout and --retries: run against a SPARQL 1.1 endpoint instead."""
+    command = click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
+                           help="Retries after a connection failure or a 5xx answer.")(command)
+    command = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+                           help="Seconds to wait for the server.")(command)
+    return click.option("--endpoint", metavar="URL",
+                        help="Query this SPARQL 1.1 endpoint instead of the embedded graph.")(command)
+
+
+def query_engine(endpoint, timeout, retries, no_reason):
+    """The engine a command queries: the embedded graph, or a remote endpoint."""
+    if endpoint:
+        from ..remote import Connection, RemoteEngine
+
+        return RemoteEngine(endpoint, Connection(timeout=timeout, retries=retries))
+    from ..store import open_engine
+
+    return open_engine(reasoned=not no_reason)
+
+
+def echo_text(text: str | bytes) -> None:
+    """Print a command's output as it is (it already ends with a newline)."""
+    if isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(text, nl=False)
+
+
+
+def project():
+    """The checkout the command works on ($KG_ROOT, or the one kg is installed from)."""
+    from ..project import default_project
+
+    return default_project()
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a command's output file atomically."""
+    from ..files import write_atomically
+
+    write_atomically(path, data)

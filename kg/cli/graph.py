@@ -1,0 +1,111 @@
+"""The graph as a whole: reasoning, validation, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import NegativeResult
+from .common import EPILOG, KgCommandError, echo_text, write_output
+
+
+@click.command(epilog=EPILOG)
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Write the reasoned graph to FILE; the format follows the extension (.ttl, .nt, .nq, .trig, .jsonld).")
+def reason(output):
+    """Compute the OWL RL closure and say how many triples it added.
+
+    \b
+    Examples:
+        kg reason
+        kg reason --output closure.ttl
+    """
+    from ..store import reasoning_counts
+
+    asserted, inferred = reasoning_counts()
+    click.echo(f"OWL RL reasoning added {inferred} triples about this graph's terms and "
+               f"individuals to the {asserted} asserted ({asserted + inferred} in all).")
+    if output is not None:
+        from ..export import export_graph, format_for_path
+
+        data = export_graph(format_for_path(str(output)), reasoned=True)
+        write_output(output, data)
+        click.echo(f"Wrote {output}.")
+
+
+@click.command(epilog=EPILOG)
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text: one line per finding; json for tools; turtle: the SHACL report.")
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="Also check every quote against the source texts in DIR.")
+def validate(files, fmt, sources):
+    """Check the shipped graph, or new Turtle FILES together with it.
+
+    Without FILES: the shipped graph against the shapes and the rules of
+    queries/rules/. With FILES: each file merged with the whole graph, its
+    syntax, shapes, terms and rules, reported at file:line in plain words.
+    Exits 1 when anything is wrong.
+
+    \b
+    Examples:
+        kg validate
+        kg validate new-round.ttl
+        kg validate --sources ../shared/sources
+        kg validate --format json new-round.ttl
+    """
+    if files:
+        from ..curate import check_new_file
+
+        if fmt == "turtle":
+            raise click.UsageError("--format turtle is for the shipped graph; use text or json with FILES")
+        failed = 0
+        for path in files:
+            report = check_new_file(path, sources_dir=sources)
+            echo_text(report.to_json() if fmt == "json" else report.to_text())
+            failed += 0 if report.ok else 1
+        if failed:
+            raise KgCommandError(NegativeResult(f"{failed} of {len(files)} file(s) not valid"))
+        return
+    from ..validate import validate_shipped
+
+    report = validate_shipped(sources_dir=sources, keep_report_graph=fmt == "turtle")
+    echo_text({"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]())
+    if not report.conforms:
+        raise KgCommandError(NegativeResult(f"does not conform: {report.violations} violation(s)"))
+
+
+
+
+@click.command(epilog=EPILOG)
+@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]),
+              default="ttl", show_default=True, help="nq and trig keep one named graph per source document.")
+@click.option("--reasoned", is_flag=True, help="Include the OWL RL entailments (in their own named graph for nq/trig).")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of standard output.")
+@click.option("--bundle", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write a release bundle into DIR: graph, reasoned graph, ontology, shapes, VoID/DCAT.")
+@click.option("--endpoint", metavar="URL", help="With --bundle: the SPARQL endpoint to name in the VoID description.")
+def export(fmt, reasoned, output, bundle, endpoint):
+    """Write the graph in a standard RDF serialization, or a release bundle.
+
+    \b
+    Examples:
+        kg export --format trig -o astana.trig
+        kg export --format nq --reasoned > astana-reasoned.nq
+        kg export --bundle release/
+    """
+    from ..export import export_graph, write_bundle
+
+    if bundle is not None:
+        written = write_bundle(bundle, endpoint=endpoint)
+        click.echo(f"Wrote {len(written)} files to {bundle}: {', '.join(written)}")
+        return
+
+    data = export_graph(fmt, reasoned=reasoned)
+    if output is None:
+        echo_text(data)
+    else:
+        write_output(output, data)
+        click.echo(f"Wrote {output}.", err=True)
+

@@ -1,0 +1,194 @@
+"""Asking questions: saved queries, ad-hoc SPARQL, one entity, statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..formats import GRAPH_FORMATS, RESULT_FORMATS
+from .common import (EPILOG, KgCommandError, default_format, echo_text, format_option, project, query_engine,
+                     reason_option, remote_options)
+
+
+@click.command("queries", epilog=EPILOG)
+def list_queries():
+    """List the saved queries with their summary, tags and parameters.
+
+    \b
+    Example:
+        kg queries
+    """
+    from ..queries import load_saved_queries
+
+    saved = load_saved_queries(project().queries_dir)
+    width = max(len(name) for name in saved)
+    for name, query in saved.items():
+        params = " ".join(_parameter_usage(p) for p in query.parameters)
+        click.echo(f"{name.ljust(width)}  {query.summary}")
+        details = [f"[{', '.join(query.tags)}]" if query.tags else "", params]
+        if any(details):
+            click.echo(" " * (width + 2) + "  ".join(d for d in details if d))
+
+
+def _parameter_usage(parameter) -> str:
+    text = f"--{parameter.name} {parameter.type_label.upper() if parameter.kind == 'iri' else parameter.type_label}"
+    if parameter.default is not None:
+        text += f" (default {parameter.default})"
+    return text if parameter.required else f"[{text}]"
+
+
+class SavedQueryGroup(click.Group):
+    """``kg query NAME``: one subcommand per queries/*.rq file, options from its header."""
+
+    def list_commands(self, ctx):
+        return sorted(p.stem for p in project().queries_dir.glob("*.rq"))
+
+    def get_command(self, ctx, name):
+        from ..queries import find_saved_query
+
+        try:
+            saved = find_saved_query(project().queries_dir, name)
+        except InputError as error:
+            raise KgCommandError(error) from None
+        return _saved_query_command(saved)
+
+    def resolve_command(self, ctx, args):
+        # Let get_command report unknown names (with suggestions) in our own words.
+        name = args[0]
+        return name, self.get_command(ctx, name), args[1:]
+
+
+def _saved_query_command(saved):
+    def run(fmt, no_reason, endpoint, timeout, retries, **values):
+        from ..formats import format_result
+
+        bound = saved.bind({name: list(given) for name, given in values.items() if given})
+        result = query_engine(endpoint, timeout, retries, no_reason).query(bound)
+        echo_text(format_result(result, fmt or default_format()))
+
+    params = [click.Option(["--format", "-f", "fmt"], type=click.Choice(RESULT_FORMATS), default=None,
+                           help="Output format [default: table on a terminal, csv otherwise]."),
+              click.Option(["--no-reason"], is_flag=True, help="Query the asserted facts only."),
+              click.Option(["--endpoint"], metavar="URL", help="Run against this SPARQL 1.1 endpoint instead."),
+              click.Option(["--timeout"], type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+                           help="Seconds to wait for the endpoint."),
+              click.Option(["--retries"], type=click.IntRange(0, 10), default=2, show_default=True,
+                           help="Retries after a connection failure or a 5xx answer.")]
+    for parameter in saved.parameters:
+        kind = click.Choice(parameter.choices) if parameter.choices else click.STRING
+        help_text = f"{parameter.type_label}{'' if parameter.required else ', optional'}; repeat for several values"
+        params.append(click.Option([f"--{parameter.name}", parameter.name], type=kind, multiple=True,
+                                   show_default=True, default=[parameter.default] if parameter.default else None,
+                                   metavar=parameter.type_label.upper(), help=help_text))
+    example = " ".join(f"--{p.name} {p.default}" for p in saved.parameters if p.default)
+    doc = f"{saved.summary}\n\n{saved.description}\n\n\b\nExample:\n    kg query {saved.name} {example}".rstrip()
+    if saved.tags:
+        doc += f"\n\nTags: {', '.join(saved.tags)}"
+    return click.Command(saved.name, params=params, callback=run, help=doc, epilog=EPILOG)
+
+
+@click.group("query", cls=SavedQueryGroup, epilog=EPILOG)
+def run_query():
+    """Run a saved query over the reasoned graph.
+
+    Each saved query is a subcommand whose options are its parameters; a
+    parameter given several times becomes several rows of a VALUES block.
+
+    \b
+    Examples:
+        kg query rounds
+        kg query observers-of-round --round 7 --format json
+        kg query heads-of-delegation --round 7 --round 1
+        kg query rounds --endpoint http://127.0.0.1:7878/query
+        kg query observers-of-round --help
+    """
+
+
+# =============================================================================
+# Ad-hoc SPARQL
+# =============================================================================
+
+@click.command(epilog=EPILOG)
+@click.argument("query", required=False)
+@click.option("--file", "-F", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
+@format_option(RESULT_FORMATS + GRAPH_FORMATS)
+@reason_option
+@remote_options
+def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries):
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+
+    The usual prefixes (ap:, res:, doc:, src:, skos:, ...) are predeclared.
+    CONSTRUCT and DESCRIBE give RDF: turtle (default), nt or jsonld. Updates
+    are refused: the graph is changed by editing data/, not by queries.
+
+    \b
+    Examples:
+        kg sparql 'SELECT ?r ?n WHERE { ?r ap:roundNumber ?n } ORDER BY ?n'
+        kg sparql 'ASK { res:russia a ap:Guarantor }'
+        kg sparql 'DESCRIBE res:round-07' --format nt
+        kg sparql --file my-question.rq --format json
+        kg sparql 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --endpoint http://127.0.0.1:7878/query
+    """
+    from ..formats import format_result
+    from ..prefixes import PREFIXES
+
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give a QUERY or --file FILE (one of them)")
+    if query_file is not None:
+        try:
+            query = query_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise KgCommandError(InputError(f"{query_file}: {error.strerror}")) from None
+    result = query_engine(endpoint, timeout, retries, no_reason).query(query, prefixes=PREFIXES)
+    if result.form == "graph" and fmt in RESULT_FORMATS:
+        raise click.UsageError(f"a CONSTRUCT or DESCRIBE gives RDF: use --format {', '.join(GRAPH_FORMATS)}")
+    if result.form != "graph" and fmt in GRAPH_FORMATS:
+        raise click.UsageError(f"a SELECT or ASK gives results: use --format {', '.join(RESULT_FORMATS)}")
+    echo_text(format_result(result, fmt or ("turtle" if result.form == "graph" else default_format())))
+
+
+# =============================================================================
+# One entity
+# =============================================================================
+
+@click.command(epilog=EPILOG)
+@click.argument("term")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def describe(term, fmt):
+    """Show everything about one entity: types, properties, what points at it, sources.
+
+    TERM is an IRI, a prefixed name, or a label in any language (preferred or
+    alternative, case-insensitive).
+
+    \b
+    Examples:
+        kg describe res:round-07
+        kg describe "Onal Sedat"
+        kg describe jordan --format json
+    """
+    from ..describe import describe as describe_entity
+    from ..store import open_engine
+
+    description = describe_entity(open_engine(), term)
+    echo_text(description.to_json() if fmt == "json" else description.to_text())
+
+
+
+
+@click.command(epilog=EPILOG)
+@reason_option
+def stats(no_reason):
+    """Count triples, named graphs, documents and instances per class.
+
+    \b
+    Example:
+        kg stats
+    """
+    from ..stats import graph_stats
+    from ..store import open_engine
+
+    echo_text(graph_stats(open_engine(reasoned=not no_reason)).to_text())
+
+
