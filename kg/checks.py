@@ -75,6 +75,19 @@ def run_checks(engine, checks: list[Check]) -> list[CheckResult]:
     return results
 
 
+def failure_lines(results: list[CheckResult]) -> list[str]:
+    """``FAIL rule NAME: N violation(s)`` with what to do and the rows, for each failing check."""
+    lines = []
+    for result in results:
+        if result.passed:
+            continue
+        solution = result.check.solution[:1].upper() + result.check.solution[1:]
+        lines.append(f"FAIL rule {result.check.name}: {len(result.rows)} violation(s) ({result.check.severity})")
+        lines.append(f"  {result.check.summary}. {solution}")
+        lines += [f"  {entity}  {prop}  {value}".rstrip() for entity, prop, value in result.rows]
+    return lines
+
+
 def format_report(results: list[CheckResult], fmt: str) -> str:
     """The quality report as text, TSV, JSON or Markdown; levels ERROR, WARN, INFO with counts."""
     import json

@@ -54,12 +54,9 @@ class CurationReport:
             len(r.rows) for r in self.failed_rules if r.check.severity == "error")
 
     def to_text(self) -> str:
-        lines = [p.line() for p in self.problems]
-        for result in self.failed_rules:
-            lines.append(f"FAIL rule {result.check.name}: {len(result.rows)} violation(s) ({result.check.severity})")
-            solution = result.check.solution[:1].upper() + result.check.solution[1:]
-            lines.append(f"  {result.check.summary}. {solution}")
-            lines += [f"  {entity}  {prop}  {value}".rstrip() for entity, prop, value in result.rows]
+        from .checks import failure_lines
+
+        lines = [p.line() for p in self.problems] + failure_lines(self.failed_rules)
         if self.ok:
             lines.append("Valid: the new facts conform to the shapes and pass every rule.")
         return "\n".join(lines) + "\n"

@@ -204,10 +204,9 @@ class ShippedReport(Report):
                 + sum(len(r.rows) for r in self.failed_rules if r.check.severity == "error"))
 
     def to_text(self) -> str:
-        lines = [f.line() for f in self.findings]
-        for result in self.failed_rules:
-            lines.append(f"FAIL rule {result.check.name}: {len(result.rows)} violation(s) ({result.check.severity})")
-            lines += [f"  {entity}  {prop}  {value}".rstrip() for entity, prop, value in result.rows]
+        from .checks import failure_lines
+
+        lines = [f.line() for f in self.findings] + failure_lines(self.failed_rules)
         lines += [problem.line() for problem in self.quote_problems]
         if self.conforms:
             lines.append("Conforms: no violations found." if len(lines) == 0

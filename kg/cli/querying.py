@@ -61,6 +61,10 @@ class SavedQueryGroup(click.Group):
 
 
 def _saved_query_command(saved):
+    """A click command for one saved query: the shared options plus one option per parameter."""
+    @format_option()
+    @reason_option
+    @remote_options
     def run(fmt, no_reason, endpoint, timeout, retries, **values):
         from ..formats import format_result
 
@@ -68,25 +72,17 @@ def _saved_query_command(saved):
         result = query_engine(endpoint, timeout, retries, no_reason).query(bound)
         echo_text(format_result(result, fmt or default_format()))
 
-    params = [click.Option(["--format", "-f", "fmt"], type=click.Choice(RESULT_FORMATS), default=None,
-                           help="Output format [default: table on a terminal, csv otherwise]."),
-              click.Option(["--no-reason"], is_flag=True, help="Query the asserted facts only."),
-              click.Option(["--endpoint"], metavar="URL", help="Run against this SPARQL 1.1 endpoint instead."),
-              click.Option(["--timeout"], type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-                           help="Seconds to wait for the endpoint."),
-              click.Option(["--retries"], type=click.IntRange(0, 10), default=2, show_default=True,
-                           help="Retries after a connection failure or a 5xx answer.")]
-    for parameter in saved.parameters:
+    for parameter in reversed(saved.parameters):
         kind = click.Choice(parameter.choices) if parameter.choices else click.STRING
         help_text = f"{parameter.type_label}{'' if parameter.required else ', optional'}; repeat for several values"
-        params.append(click.Option([f"--{parameter.name}", parameter.name], type=kind, multiple=True,
-                                   show_default=True, default=[parameter.default] if parameter.default else None,
-                                   metavar=parameter.type_label.upper(), help=help_text))
+        run = click.option(f"--{parameter.name}", parameter.name, type=kind, multiple=True, show_default=True,
+                           default=[parameter.default] if parameter.default else None,
+                           metavar=parameter.type_label.upper(), help=help_text)(run)
     example = " ".join(f"--{p.name} {p.default}" for p in saved.parameters if p.default)
     doc = f"{saved.summary}\n\n{saved.description}\n\n\b\nExample:\n    kg query {saved.name} {example}".rstrip()
     if saved.tags:
         doc += f"\n\nTags: {', '.join(saved.tags)}"
-    return click.Command(saved.name, params=params, callback=run, help=doc, epilog=EPILOG)
+    return click.command(saved.name, help=doc, epilog=EPILOG)(run)
 
 
 @click.group("query", cls=SavedQueryGroup, epilog=EPILOG)
