@@ -9,6 +9,7 @@ server's host, never from the command line, and never appear in messages.
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import netrc
 import os
@@ -70,16 +71,10 @@ class Connection:
                     last_problem = f"cannot reach {shown}: {getattr(reason, 'strerror', None) or reason}"
             except (socket.timeout, TimeoutError):
                 last_problem = f"no answer from {shown} within {self.timeout:g} s"
-            except (ConnectionError, http_client_errors()) as error:
+            except (ConnectionError, http.client.HTTPException) as error:
                 last_problem = f"cannot reach {shown}: {error}"
         tries = f" (after {self.retries + 1} tries)" if self.retries else ""
         raise RemoteError(last_problem + tries)
-
-
-def http_client_errors():
-    import http.client
-
-    return http.client.HTTPException
 
 
 def redact(url: str) -> str:
