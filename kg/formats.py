@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 from .terms import RDF_LANG_STRING, Result, Term
 
@@ -27,6 +26,15 @@ def format_result(result: Result, fmt: str) -> str:
 
 
 # --- W3C formats ----------------------------------------------------------------
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils would pull in urllib: 20 ms at every start)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    return '"' + escape(text).replace('"', "&quot;") + '"'
+
 
 def _json_term(term: Term) -> dict:
     if term.kind == "literal":

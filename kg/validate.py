@@ -96,13 +96,13 @@ def validate_project(project: Project | None = None, extra_files=(), use_cache: 
     of ontology/ and data/ and of the shapes, so an unchanged graph is not
     validated twice.
     """
-    from .load import load_dataset, load_shapes, merged_graph
-
     project = project or default_project()
     cached = _cache_path(project) if use_cache and not extra_files else None
     if cached is not None and cached.exists():
         stored = json.loads(cached.read_text(encoding="utf-8"))
         return Report(findings=[Finding(**f) for f in stored["findings"]])
+    from .load import load_dataset, load_shapes, merged_graph  # rdflib: only when there is work to do
+
     dataset = load_dataset(project, extra_files=list(extra_files))
     report = validate_graph(merged_graph(dataset), load_shapes(project))
     if cached is not None:
