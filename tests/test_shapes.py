@@ -73,6 +73,15 @@ EXPECTED = {
         ("res:no-event", "ap:outcomeOf", "sh:MinCountConstraintComponent", "an outcome must name the event it came out of"),
         ("res:unsupported-outcome", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
     },
+    "organisation-bad": {
+        ("res:matched-by-a-string", "skos:exactMatch", "sh:NodeKindConstraintComponent", "an exact match is an IRI, such as wd:Q1065"),
+        ("res:ministry-of-a-topic", "ap:partOf", "sh:ClassConstraintComponent", "an organisation is part of a country or another organisation"),
+        ("res:two-wikidata-items", "skos:exactMatch", "sh:MaxCountConstraintComponent", "a country has at most one exact match, an IRI such as wd:Q159"),
+    },
+    "place-bad": {
+        ("res:capital-of-a-city", "ap:capitalOf", "sh:ClassConstraintComponent", "a city is the capital of at most one country"),
+        ("res:city-in-a-topic", "ap:locatedIn", "sh:ClassConstraintComponent", "a place is located in a place"),
+    },
     "person-bad": {
         ("res:city-affiliation", "ap:affiliation", "sh:ClassConstraintComponent", "an affiliation must be a country or an organisation"),
         ("res:untagged-position", "ap:position", "sh:DatatypeConstraintComponent", "a position carries a language tag"),
