@@ -32,17 +32,18 @@ def graph_stats(engine) -> Stats:
 
     triples = int(select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
     inferred = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")[0]["n"].value)
-    graphs = {"source documents": 0, "public sources": 0, "other": 0}
-    for row in select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
-        name = row["g"].value
-        kind = ("source documents" if "/resource/document/" in name else
-                "public sources" if "/resource/source/" in name else "other")
-        graphs[kind] += 1
+    graphs = {"source documents": 0, "public sources": 0, "compilations": 0, "other": 0}
+    for row in select("SELECT DISTINCT ?g ?kind WHERE { GRAPH ?g { ?s ?p ?o } OPTIONAL { ?g a ?kind "
+                      "FILTER (?kind IN (ap:SourceDocument, ap:PublicSource, ap:Compilation)) } }"):
+        kind = row["kind"].value.rsplit("#", 1)[1] if "kind" in row else ""
+        graphs[{"SourceDocument": "source documents", "PublicSource": "public sources",
+                "Compilation": "compilations"}.get(kind, "other")] += 1
     classes = [(row["class"].display(), int(row["n"].value)) for row in select("""
         SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
             ?x a ?class . FILTER (STRSTARTS(STR(?class), STR(ap:)))
         } GROUP BY ?class ORDER BY DESC(?n) ?class""")]
     counts = dict(classes)
     documents = {"source documents": counts.get("ap:SourceDocument", 0),
-                 "public sources": counts.get("ap:PublicSource", 0)}
+                 "public sources": counts.get("ap:PublicSource", 0),
+                 "compilations": counts.get("ap:Compilation", 0)}
     return Stats(triples=triples, inferred=inferred, graphs=graphs, classes=classes, documents=documents)

@@ -13,6 +13,11 @@ from kg.reason import owl_rl_closure
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-expected", action="store_true",
+                     help="Rewrite tests/expected_rows/*.tsv from the current graph (then review the diff).")
+
+
 def pytest_configure(config):
     """Keep the derived-graph cache out of the source tree while testing."""
     config._kg_cache = tempfile.mkdtemp(prefix="kg-cache-")

@@ -11,9 +11,13 @@ from rdflib.query import Result as RdflibResult
 
 from kg.cli import cli
 
+# Each observer of round 7 is recorded by document 004 and by the compilation's round 7 row.
 ROUND_7_OBSERVERS = [
     ("https://w3id.org/astana-kg/resource/jordan", "Jordan"),
+    ("https://w3id.org/astana-kg/resource/jordan", "Jordan"),
     ("https://w3id.org/astana-kg/resource/united-nations", "United Nations"),
+    ("https://w3id.org/astana-kg/resource/united-nations", "United Nations"),
+    ("https://w3id.org/astana-kg/resource/united-states", "United States"),
     ("https://w3id.org/astana-kg/resource/united-states", "United States"),
 ]
 
@@ -59,9 +63,12 @@ def test_query_table():
         "observer            name            source\n"
         "──────────────────  ──────────────  ────────────────────────\n"
         "res:jordan          Jordan          doc:004_30a8c239b98eb082\n"
+        "res:jordan          Jordan          src:compilation-round-07\n"
         "res:united-nations  United Nations  doc:004_30a8c239b98eb082\n"
+        "res:united-nations  United Nations  src:compilation-round-07\n"
         "res:united-states   United States   doc:004_30a8c239b98eb082\n"
-        "(3 rows)\n")
+        "res:united-states   United States   src:compilation-round-07\n"
+        "(6 rows)\n")
 
 
 def test_query_json_is_w3c_sparql_results():
@@ -95,6 +102,7 @@ def test_query_csv_and_tsv():
 def test_query_markdown():
     result = run("query", "boycotts", "--format", "md")
     assert result.stdout == ("| meeting | number | agent | name |\n|---|---|---|---|\n"
+                             "| res:round-10 | 10 | res:united-states | United States |\n"
                              "| res:round-15 | 15 | res:united-states | United States |\n")
 
 
@@ -119,7 +127,8 @@ def test_query_bad_parameter_exits_2_with_one_line():
 def test_query_unknown_name_suggests():
     result = run("query", "observrs")
     assert result.exit_code == 2
-    assert result.stderr == "Error: no saved query named 'observrs'; did you mean observers-of-round?\n"
+    assert result.stderr == ("Error: no saved query named 'observrs'; did you mean observers-of-round or "
+                             "observers-by-round or observer-attendance?\n")
 
 
 # --- kg sparql -----------------------------------------------------------------------
@@ -127,7 +136,7 @@ def test_query_unknown_name_suggests():
 def test_sparql_select_with_predeclared_prefixes():
     result = run("sparql", "SELECT ?n WHERE { ?r a ap:Round ; ap:roundNumber ?n } ORDER BY ?n", "--format", "csv")
     assert result.exit_code == 0
-    assert result.stdout == "n\n1\n7\n8\n15\n20\n21\n22\n"
+    assert result.stdout == "n\n" + "".join(f"{n}\n" for n in range(1, 23))
 
 
 def test_sparql_ask_json():
@@ -139,7 +148,7 @@ def test_sparql_construct_gives_rdf():
     result = run("sparql", "CONSTRUCT { ?r ap:roundNumber ?n } WHERE { ?r ap:roundNumber ?n }", "--format", "nt")
     assert result.exit_code == 0
     graph = Graph().parse(data=result.stdout, format="nt")
-    assert len(graph) == 7
+    assert len(graph) == 22
 
 
 def test_sparql_describe_turtle_by_default():
@@ -246,9 +255,9 @@ def test_stats():
     result = run("stats")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[1] == "named graphs: 5 source documents, 7 public sources, 3 other"
-    assert lines[2] == "documents:    5 source documents, 8 public sources"
-    assert any(line.split() == ["ap:Round", "7"] for line in lines)
+    assert lines[1] == "named graphs: 5 source documents, 7 public sources, 24 compilations, 3 other"
+    assert lines[2] == "documents:    5 source documents, 152 public sources, 24 compilations"
+    assert any(line.split() == ["ap:Round", "22"] for line in lines)
 
 
 def test_validate_shipped_graph_conforms():
@@ -306,3 +315,24 @@ def test_every_command_is_documented_in_the_readme(command):
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"`kg {command}" in readme
+
+
+def test_timeline_draws_every_round_and_the_committed_picture_is_current(tmp_path):
+    from pathlib import Path
+
+    output = tmp_path / "timeline.svg"
+    result = run("timeline", "--output", str(output))
+    assert result.exit_code == 0
+    svg = output.read_text(encoding="utf-8")
+    assert svg.count("<title>Round ") == 22
+    assert "<title>Round 10: 2018-07-30, Sochi</title>" in svg
+    assert "<title>Round 12: 2019-04-25, Nur-Sultan</title>" in svg
+    assert "US boycott from round 15 on" in svg
+    committed = Path(__file__).resolve().parent.parent / "docs" / "timeline.svg"
+    assert committed.read_text(encoding="utf-8") == svg
+
+
+def test_timeline_refuses_an_unknown_extension(tmp_path):
+    result = run("timeline", "--output", str(tmp_path / "timeline.gif"))
+    assert result.exit_code == 2
+    assert "--output must end in .svg or .png" in result.stderr

@@ -60,16 +60,20 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-def round_9_from_template() -> str:
-    """kg new round --number 9, filled in the way a curator would."""
-    skeleton = run("new", "round", "--number", "9").stdout
+def round_23_from_template() -> str:
+    """kg new round --number 23, filled in the way a curator would.
+
+    Round 23 is made up for the test (no source reports one); it only ever
+    lands in a temporary copy of data/.
+    """
+    skeleton = run("new", "round", "--number", "23").stdout
     return (skeleton
-            .replace('"YYYY-MM-DD"^^xsd:date ;                # its first day', '"2018-05-14"^^xsd:date ;')
+            .replace('"YYYY-MM-DD"^^xsd:date ;                # its first day', '"2025-05-14"^^xsd:date ;')
             .replace('"YYYY-MM-DD"^^xsd:date ;                  # its last day (not before the first)',
-                     '"2018-05-15"^^xsd:date ;')
-            .replace("SOURCE-NAME", "news-az-turkey-russia-iran-to-meet-in-sochi")
-            .replace('"PUBLISHER: TITLE OF THE PAGE"', '"News.az: Turkey, Russia, Iran to meet in Sochi for Syria talks"')
-            .replace('"HOST/PATH/OF/THE/PAGE"', '"news.az/news/turkey-russia-iran-to-meet-in-sochi-for-syria-talks"'))
+                     '"2025-05-15"^^xsd:date ;')
+            .replace("SOURCE-NAME", "test-fixture-round-23")
+            .replace('"PUBLISHER: TITLE OF THE PAGE"', '"Test fixture: a made-up report of round 23"')
+            .replace('"HOST/PATH/OF/THE/PAGE"', '"example.org/test-fixture/round-23"'))
 
 
 # =============================================================================
@@ -93,11 +97,11 @@ BAD_FILES = {
         'Error: {file}: not added: 2 error(s)',
     ]),
     "dangling-reference": (1, [
-        '{file}:12: error: res:round-09: ap:nextRound: value res:round-99; a round has at most one next round, and it is a round',
+        '{file}:12: error: res:round-23: ap:nextRound: value res:round-99; a round has at most one next round, and it is a round',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "date-as-plain-string": (1, [
-        "{file}:12: error: res:round-09: ap:startDate: value '14 May 2018'; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date",
+        "{file}:12: error: res:round-23: ap:startDate: value '14 May 2018'; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date",
         'Error: {file}: not added: 1 error(s)',
     ]),
     "delegation-party-absent": (1, [
@@ -113,19 +117,19 @@ BAD_FILES = {
         'Error: {file}: not added: 1 error(s)',
     ]),
     "duplicate-round-number": (1, [
-        '{file}:12: error: res:round-09: ap:roundNumber: value "22"^^xsd:integer; round number 22 is also the number of res:round-22',
-        'data/documents/003_a8f5507ae4aecafe.ttl:135: error: res:round-22: ap:roundNumber: value "22"^^xsd:integer; round number 22 is also the number of res:round-09',
+        '{file}:12: error: res:round-23: ap:roundNumber: value "22"^^xsd:integer; round number 22 is also the number of res:round-22',
+        'data/documents/003_a8f5507ae4aecafe.ttl:135: error: res:round-22: ap:roundNumber: value "22"^^xsd:integer; round number 22 is also the number of res:round-23',
         'Error: {file}: not added: 2 error(s)',
     ]),
     "empty": (2, [
         'Error: {file}: holds no triples; nothing to check or add',
     ]),
     "evidence-is-a-person": (1, [
-        '{file}:12: error: res:round-09: ap:evidence: value res:sedat-onal; ap:evidence must point at an ap:Evidence item',
+        '{file}:12: error: res:round-23: ap:evidence: value res:sedat-onal; ap:evidence must point at an ap:Evidence item',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "evidence-without-document": (1, [
-        '{file}:12: error: [ ] (the ap:evidence of res:round-09): value [ ]; evidence needs either a quote with the source document it is quoted from, or a public source it is derived from',
+        '{file}:12: error: [ ] (the ap:evidence of res:round-23): value [ ]; evidence needs either a quote with the source document it is quoted from, or a public source it is derived from',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "fact-without-its-own-evidence": (1, [
@@ -139,14 +143,14 @@ BAD_FILES = {
         'Error: {file}: not added: 1 error(s)',
     ]),
     "impossible-date": (1, [
-        '{file}:12: error: res:round-09: ap:startDate: value "2018-02-30"^^xsd:date; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date',
+        '{file}:12: error: res:round-23: ap:startDate: value "2018-02-30"^^xsd:date; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "iri-with-space": (2, [
         'Error: {file}:12: Turtle syntax error: the IRI <https://w3id.org/astana-kg/resource/round 09> contains a character IRIs may not hold',
     ]),
     "label-without-language": (1, [
-        "{file}:12: error: res:round-09: skos:altLabel: value 'Astana 9'; alternative labels must carry a language tag",
+        "{file}:12: error: res:round-23: skos:altLabel: value 'Astana 9'; alternative labels must carry a language tag",
         'Error: {file}: not added: 1 error(s)',
     ]),
     "literal-subject": (2, [
@@ -156,12 +160,12 @@ BAD_FILES = {
         'Error: {file}:13: Turtle syntax error: EOF found after object (at the end of the file)',
     ]),
     "missing-evidence": (1, [
-        '{file}:12: error: res:round-09: ap:evidence: a fact-bearing node needs at least one ap:evidence item',
-        '{file}:12: error: res:round-09: states facts without evidence in this file; add ap:evidence [ a ap:Evidence ; ... ] citing the document they come from',
+        '{file}:12: error: res:round-23: ap:evidence: a fact-bearing node needs at least one ap:evidence item',
+        '{file}:12: error: res:round-23: states facts without evidence in this file; add ap:evidence [ a ap:Evidence ; ... ] citing the document they come from',
         'Error: {file}: not added: 2 error(s)',
     ]),
     "misspelt-skos-label": (1, [
-        '{file}:12: error: res:round-09: skos:prefLable is not a property declared in the ontology; did you mean skos:prefLabel?',
+        '{file}:12: error: res:round-23: skos:prefLable is not a property declared in the ontology; did you mean skos:prefLabel?',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "new-ontology-class": (1, [
@@ -175,7 +179,7 @@ BAD_FILES = {
         'Error: {file}: holds no triples; nothing to check or add',
     ]),
     "quote-from-unknown-document": (1, [
-        '{file}:12: error: [ ] (the ap:evidence of res:round-09): prov:wasQuotedFrom: value doc:999_0123456789abcdef; a quote comes from one source document',
+        '{file}:12: error: [ ] (the ap:evidence of res:round-23): prov:wasQuotedFrom: value doc:999_0123456789abcdef; a quote comes from one source document',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "redefine-ontology-term": (1, [
@@ -189,11 +193,11 @@ BAD_FILES = {
         'Error: {file}: not added: 1 error(s)',
     ]),
     "round-number-not-integer": (1, [
-        "{file}:12: error: res:round-09: ap:roundNumber: value 'nine'; a round needs exactly one round number, an integer from 1",
+        "{file}:12: error: res:round-23: ap:roundNumber: value 'nine'; a round needs exactly one round number, an integer from 1",
         'Error: {file}: not added: 1 error(s)',
     ]),
     "round-number-zero": (1, [
-        '{file}:12: error: res:round-09: ap:roundNumber: value "0"^^xsd:integer; a round needs exactly one round number, an integer from 1',
+        '{file}:12: error: res:round-23: ap:roundNumber: value "0"^^xsd:integer; a round needs exactly one round number, an integer from 1',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "russian-label-only": (1, [
@@ -201,7 +205,7 @@ BAD_FILES = {
         'Error: {file}: not added: 1 error(s)',
     ]),
     "start-after-end": (1, [
-        '{file}:12: error: res:round-09: ap:startDate: value "2018-05-15"^^xsd:date; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date',
+        '{file}:12: error: res:round-23: ap:startDate: value "2018-05-15"^^xsd:date; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "stray-token": (2, [
@@ -211,7 +215,7 @@ BAD_FILES = {
         'Error: the new facts cite 2 documents (src:kznewsline-syrian-peace-talks-open-astana, src:news-az-round-9); facts are added to the file of one document: split the file, or name the document with --as-document',
     ]),
     "two-start-dates": (1, [
-        '{file}:12: error: res:round-09: ap:startDate: start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date',
+        '{file}:12: error: res:round-23: ap:startDate: start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "unclosed-string": (2, [
@@ -221,16 +225,16 @@ BAD_FILES = {
         'Error: {file}:4:1: Turtle syntax error: Prefix "res:" not bound',
     ]),
     "unknown-class": (1, [
-        '{file}:12: error: res:round-09: ap:Rund is not a class declared in the ontology; did you mean ap:Round?',
+        '{file}:12: error: res:round-23: ap:Rund is not a class declared in the ontology; did you mean ap:Round?',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "unknown-property": (1, [
-        '{file}:12: error: res:round-09: ap:roundNumber: a round needs exactly one round number, an integer from 1',
-        '{file}:12: error: res:round-09: ap:roundNumbr is not a property declared in the ontology; did you mean ap:roundNumber?',
+        '{file}:12: error: res:round-23: ap:roundNumber: a round needs exactly one round number, an integer from 1',
+        '{file}:12: error: res:round-23: ap:roundNumbr is not a property declared in the ontology; did you mean ap:roundNumber?',
         'Error: {file}: not added: 2 error(s)',
     ]),
     "venue-is-a-person": (1, [
-        '{file}:12: error: res:round-09: ap:venue: value res:sedat-onal; venue must be a place',
+        '{file}:12: error: res:round-23: ap:venue: value res:sedat-onal; venue must be a place',
         'Error: {file}: not added: 1 error(s)',
     ]),
 }
@@ -277,7 +281,7 @@ def test_validate_reports_the_same_as_add(shared_copy):
     path = BAD / "unknown-class.ttl"
     result = run("validate", path)
     assert result.exit_code == 1
-    assert result.stdout == f"{path}:12: error: res:round-09: ap:Rund is not a class declared in the ontology; did you mean ap:Round?\n"
+    assert result.stdout == f"{path}:12: error: res:round-23: ap:Rund is not a class declared in the ontology; did you mean ap:Round?\n"
     assert result.stderr == "Error: 1 of 1 file(s) not valid\n"
 
 
@@ -351,24 +355,24 @@ def test_every_template_parses(kind, tmp_path):
 
 def test_new_round_from_the_template_is_added_with_a_clean_diff(fresh_copy, tmp_path):
     before = data_snapshot(fresh_copy)
-    new_file = tmp_path / "round-09.ttl"
-    new_file.write_text(round_9_from_template(), encoding="utf-8")
+    new_file = tmp_path / "round-23.ttl"
+    new_file.write_text(round_23_from_template(), encoding="utf-8")
     assert run("validate", new_file).stdout == "Valid: the new facts conform to the shapes and pass every rule.\n"
 
     dry = run("add", new_file, "--dry-run")
     assert dry.exit_code == 0
-    assert dry.stdout.startswith("--- a/data/sources/news-az-turkey-russia-iran-to-meet-in-sochi.ttl\n")
+    assert dry.stdout.startswith("--- a/data/sources/test-fixture-round-23.ttl\n")
     assert data_snapshot(fresh_copy) == before
 
     result = run("add", new_file)
     assert result.exit_code == 0
-    target = fresh_copy / "data" / "sources" / "news-az-turkey-russia-iran-to-meet-in-sochi.ttl"
+    target = fresh_copy / "data" / "sources" / "test-fixture-round-23.ttl"
     assert result.stdout == f"Created {target}: 16 new triples.\n"
     after = data_snapshot(fresh_copy)
     assert {k: v for k, v in after.items() if k in before} == before  # no other file touched
-    assert set(after) - set(before) == {"data/sources/news-az-turkey-russia-iran-to-meet-in-sochi.ttl"}
+    assert set(after) - set(before) == {"data/sources/test-fixture-round-23.ttl"}
     rows = run("query", "rounds", "--format", "csv").stdout.splitlines()
-    assert "https://w3id.org/astana-kg/resource/round-09,9,2018-05-14,2018-05-15,,Astana" in rows
+    assert "https://w3id.org/astana-kg/resource/round-23,23,2025-05-14,2025-05-15,,Astana" in rows
     assert run("validate").exit_code == 0
     again = run("add", new_file)
     assert again.stdout == f"Nothing to add: {target} already holds every fact of {new_file}.\n"
@@ -440,7 +444,7 @@ def test_killing_add_midway_never_leaves_data_broken(fresh_copy):
 # Random corruptions never crash the validator and never change data/
 # =============================================================================
 
-VALID = round_9_from_template
+VALID = round_23_from_template
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -472,21 +476,23 @@ def test_report_of_the_shipped_graph_has_no_error(shared_copy):
     result = run("report")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "WARN   round-without-dates  res:round-07  ap:startDate"
-    assert "ERROR 0  WARN 1  INFO 7" in lines
+    assert lines[0] == "INFO   single-weak-source  res:astana  ap:evidence  src:tass-1509513"
+    assert "ERROR 0  WARN 0  INFO 9" in lines
     assert "INFO   wikidata-link-missing  res:icrc  skos:exactMatch" in lines
 
 
-def test_report_fail_on_warning_and_formats(shared_copy):
+def test_report_fail_on_and_formats(shared_copy):
     import json
 
-    assert run("report", "--fail-on", "warning").exit_code == 1
-    assert run("report", "--fail-on", "warning").stderr == "Error: 1 finding(s) at level warning or worse\n"
+    assert run("report", "--fail-on", "warning").exit_code == 0
+    failing = run("report", "--fail-on", "info")
+    assert failing.exit_code == 1
+    assert failing.stderr == "Error: 9 finding(s) at level info or worse\n"
     document = json.loads(run("report", "--format", "json").stdout)
-    assert document["counts"] == {"ERROR": 0, "WARN": 1, "INFO": 7}
+    assert document["counts"] == {"ERROR": 0, "WARN": 0, "INFO": 9}
     tsv = run("report", "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue"
-    assert tsv[1] == "WARN\tround-without-dates\tres:round-07\tap:startDate\t"
+    assert tsv[1] == "INFO\tsingle-weak-source\tres:astana\tap:evidence\tsrc:tass-1509513"
     assert run("report", "--format", "md").stdout.startswith("| level | check | entity | property | value |\n")
 
 

@@ -52,8 +52,16 @@ EXPECTED = {
         ("res:topic-participant", "ap:hasParticipant|ap:hasGuarantor|ap:hasObserver", "sh:ClassConstraintComponent", "participants, guarantors and observers must be agents (countries, organisations or persons)"),
         ("res:two-end-dates", "ap:endDate", "sh:MaxCountConstraintComponent", "end date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth)"),
     },
+    "compilation-bad": {
+        ("src:compilation-without-sources", "prov:wasDerivedFrom", "sh:MinCountConstraintComponent", "a compilation names at least one public source it draws on"),
+        ("src:compilation-of-a-person", "prov:wasDerivedFrom", "sh:ClassConstraintComponent", "a compilation names at least one public source it draws on"),
+    },
+    "disagreement-bad": {
+        ("res:half-a-disagreement", "ap:alternativeSource", "sh:MinCountConstraintComponent", "a disagreement names the source of the alternative value"),
+        ("res:half-a-disagreement", "ap:recordedValue|ap:alternativeValue", "sh:MinCountConstraintComponent", "a disagreement gives the recorded and the alternative value, in words with a language tag"),
+    },
     "evidence-bad": {
-        ("res:derived-from-document", "prov:wasDerivedFrom", "sh:ClassConstraintComponent", "a citation names one public source"),
+        ("res:derived-from-document", "prov:wasDerivedFrom", "sh:OrConstraintComponent", "a citation names one public source, or one compilation of public sources"),
         ("res:evidence-user", "ap:evidence", "sh:ClassConstraintComponent", "ap:evidence must point at an ap:Evidence item"),
         ("res:no-document", "", "sh:SPARQLConstraintComponent", "evidence needs either a quote with the source document it is quoted from, or a public source it is derived from"),
         ("res:quote-from-public-source", "prov:wasQuotedFrom", "sh:ClassConstraintComponent", "a quote comes from one source document"),

@@ -35,9 +35,17 @@ def loaded_server(oxigraph_server):
 
 
 def test_load_reports_and_verifies_counts(loaded_server):
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
     _server, result = loaded_server
+    store = open_store(reasoned=True)
+    graphs = {q.graph_name for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Loaded ") and " in 15 named graphs." in lines[0]
+    assert lines[0] == (f"Loaded {len(store)} triples: {len(store) - sum(1 for q in store if q.graph_name in graphs)} "
+                        f"in the default graph and {sum(1 for q in store if q.graph_name in graphs)} "
+                        f"in {len(graphs)} named graphs.")
     assert lines[1].startswith("Verified: the server holds ")
     assert lines[1].endswith("and every named graph's count matches.")
 
@@ -47,7 +55,7 @@ def test_each_document_is_its_own_named_graph_on_the_server(loaded_server):
     rows = RemoteEngine(server.query_url).query(
         "SELECT ?g WHERE { GRAPH ?g { <https://w3id.org/astana-kg/resource/round-07> "
         "<https://w3id.org/astana-kg/ontology#hasObserver> <https://w3id.org/astana-kg/resource/jordan> } }")
-    assert [row["g"].display() for row in rows.rows] == ["doc:004_30a8c239b98eb082"]
+    assert sorted(row["g"].display() for row in rows.rows) == ["doc:004_30a8c239b98eb082", "src:compilation-round-07"]
 
 
 @pytest.mark.parametrize("name", sorted(load_saved_queries(QUERIES)))
@@ -72,7 +80,7 @@ def test_sparql_construct_against_the_endpoint(loaded_server):
     result = run("sparql", "CONSTRUCT { ?r ap:roundNumber ?n } WHERE { ?r ap:roundNumber ?n }",
                  "--format", "nt", "--endpoint", server.query_url)
     assert result.exit_code == 0
-    assert len(Graph().parse(data=result.stdout, format="nt")) == 7
+    assert len(Graph().parse(data=result.stdout, format="nt")) == 22
 
 
 def test_update_is_refused_before_reaching_the_server(loaded_server):
@@ -184,7 +192,9 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     stats = run("stats", "--no-reason").stdout.splitlines()[0]
     assert stats.startswith(f"triples:      {int(row.triples)} ")
     assert str(row.endpoint) == "http://127.0.0.1:7878/query"
-    assert int(row.graphs) == 14 and int(row.files) == 6
+    named_graphs = run("stats", "--no-reason").stdout.splitlines()[1]
+    assert named_graphs == "named graphs: 5 source documents, 7 public sources, 24 compilations, 2 other"
+    assert int(row.graphs) == 38 and int(row.files) == 6
     assert len(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml")) > 500
 
 
@@ -212,7 +222,7 @@ def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
         assert first_line == f"Serving {expected} triples (reasoned) at http://127.0.0.1:{port}/\n"
         engine = RemoteEngine(f"http://127.0.0.1:{port}/query")
         rounds = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
-        assert rounds.rows[0]["n"].value == "7"
+        assert rounds.rows[0]["n"].value == "22"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
             assert "yasgui" in page.read().decode("utf-8").lower()
     finally:

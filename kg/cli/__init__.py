@@ -13,7 +13,7 @@ import click
 from .. import __version__
 from .common import EPILOG, KgGroup
 from .curating import add, new, report
-from .graph import export, reason, validate
+from .graph import export, reason, timeline, validate
 from .querying import describe, list_queries, run_query, sparql, stats
 from .stores import load, serve
 
@@ -49,6 +49,7 @@ cli.add_command(stats, name="stats")
 cli.add_command(reason, name="reason")
 cli.add_command(validate, name="validate")
 cli.add_command(export, name="export")
+cli.add_command(timeline, name="timeline")
 
 # -----------------------------------------------------------------------------
 # Curating

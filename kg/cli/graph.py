@@ -109,3 +109,46 @@ def export(fmt, reasoned, output, bundle, endpoint):
         write_output(output, data)
         click.echo(f"Wrote {output}.", err=True)
 
+
+
+@click.command(epilog=EPILOG)
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("timeline.svg"), show_default=True,
+              help="Where to write the picture: FILE.svg, or FILE.png (needs ImageMagick's convert).")
+def timeline(output):
+    """Draw the rounds on a time axis: venue, observers, the US boycott, the Sochi rounds.
+
+    \b
+    Examples:
+        kg timeline --output timeline.svg
+        kg timeline --output timeline.png
+    """
+    from ..store import open_engine
+    from ..timeline import rounds_for_timeline, timeline_svg
+
+    svg = timeline_svg(rounds_for_timeline(open_engine()))
+    if output.suffix.lower() == ".svg":
+        write_output(output, svg.encode("utf-8"))
+    elif output.suffix.lower() == ".png":
+        _svg_to_png(svg, output)
+    else:
+        raise click.UsageError("--output must end in .svg or .png")
+    click.echo(f"Wrote {output}.")
+
+
+def _svg_to_png(svg: str, output: Path) -> None:
+    import shutil
+    import subprocess
+    import tempfile
+
+    from ..errors import InputError
+
+    convert = shutil.which("convert")
+    if convert is None:
+        raise KgCommandError(InputError("a PNG needs ImageMagick's convert; write FILE.svg instead"))
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "timeline.svg"
+        source.write_text(svg, encoding="utf-8")
+        done = subprocess.run([convert, str(source), str(output)], capture_output=True, text=True)
+        if done.returncode != 0 or not output.exists():
+            message = (done.stderr or "no output").strip().splitlines()[0]
+            raise KgCommandError(InputError(f"{output}: convert could not write the PNG: {message}"))
