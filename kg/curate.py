@@ -42,6 +42,7 @@ class Problem:
 class CurationReport:
     problems: list[Problem] = field(default_factory=list)
     failed_rules: list = field(default_factory=list)  # CheckResult of the rules that found rows
+    facts: object = None  # the new file's triples, as parsed for the check
 
     @property
     def ok(self) -> bool:
@@ -93,7 +94,7 @@ def read_new_file(path: Path):
 
 def check_new_file(path: Path, project: Project | None = None, sources_dir: Path | None = None) -> CurationReport:
     """Everything a new file of facts must pass before it may be added."""
-    from .load import load_dataset, load_shapes, merged_graph, parse_turtle
+    from .load import load_dataset, load_shapes, merged_graph
     from .validate import validate_graph, validate_project
 
     project = project or default_project()
@@ -101,7 +102,7 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     new = read_new_file(path)
     text = path.read_text(encoding="utf-8")
     locator = Locator(path, text, new, project)
-    report = CurationReport()
+    report = CurationReport(facts=new)
     report.problems += _redefinitions(new, locator)
     report.problems += _unsupported_subjects(new, locator)
 
@@ -111,7 +112,7 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     shapes = load_shapes(project)
     # What the shipped graph already reports (cached) is not the new file's doing.
     baseline = {(f.focus, f.path, f.message) for f in validate_project(project).findings}
-    declared = _declared_terms(parse_turtle(project.ontology_file))
+    declared = _declared_terms(merged)  # the merged graph holds the ontology
     ontology_subjects = {s for s in new.subjects() if str(s).startswith(_ONTOLOGY_NAMESPACES)}
     new_nodes = set(new.subjects()) | {o for o in new.objects() if not _is_literal(o)}
     for finding in validate_graph(merged, shapes).findings:
@@ -335,7 +336,7 @@ def add_file(path: Path, project: Project | None = None, as_document: str | None
     report = check_new_file(path, project, sources_dir=sources_dir)
     if not report.ok:
         raise CurationFailed(report, f"{path}: not added: {report.errors} error(s)")
-    new = read_new_file(path)
+    new = report.facts
     target = _target_file(new, project, as_document)
     old_text = target.read_text(encoding="utf-8") if target.exists() else ""
     new_text, added = _appended_text(old_text, new, target, path, project)

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 
-from .terms import RDF_LANG_STRING, Result, Term
+from .terms import Result, Term
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 GRAPH_FORMATS = ("turtle", "nt", "jsonld")
@@ -153,6 +153,3 @@ def format_triples(triples, fmt: str) -> str:
     graph = bind_prefixes(Graph())
     graph.parse(data=ntriples, format="nt")
     return graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld"}[fmt])
-
-
-__all__ = ["RESULT_FORMATS", "GRAPH_FORMATS", "format_result", "format_triples", "RDF_LANG_STRING"]

@@ -18,11 +18,6 @@ class Closure:
     asserted: Graph
     closure: Graph
 
-    @property
-    def added(self) -> int:
-        """How many triples the closure holds beyond the asserted ones."""
-        return len(self.closure) - len(self.asserted)
-
     def inferred(self) -> Graph:
         """Entailments about this project's own terms and individuals only.
 
