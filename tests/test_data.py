@@ -138,6 +138,39 @@ def test_2015_opposition_meetings(shipped_graph):
     assert (RES["outcome-humanitarian-corridors"], AP.involves, RES.icrc) in shipped_graph
 
 
+def test_2015_meetings_details_from_the_compilation(shipped_dataset):
+    compilation = shipped_dataset.graph(SRC["compilation-2015-meetings"])
+    may, october = RES["opposition-meeting-2015-05"], RES["opposition-meeting-2015-10"]
+    assert [compilation.value(may, p) for p in (AP.startDate, AP.endDate)] == [
+        Literal("2015-05-25", datatype=XSD.date), Literal("2015-05-27", datatype=XSD.date)]
+    assert [compilation.value(october, p) for p in (AP.startDate, AP.endDate)] == [
+        Literal("2015-10-02", datatype=XSD.date), Literal("2015-10-04", datatype=XSD.date)]
+    assert set(compilation.objects(october, AP.mediatedBy)) == {RES["askar-mussinov"], RES["fabien-baussart"]}
+    assert (may, AP.hasParticipant, RES["randa-kassis"]) in compilation
+    assert "29 of the 37" in str(compilation.value(RES["statement-opposition-2015-10-declaration"], SKOS.note))
+
+
+def test_round_12_decided_to_invite_iraq_and_lebanon_who_first_observed_round_13(shipped_graph):
+    decision = RES["outcome-round-12-invite-iraq-lebanon"]
+    assert (decision, AP.outcomeOf, RES["round-12"]) in shipped_graph
+    assert set(shipped_graph.objects(decision, AP.involves)) == {RES.iraq, RES.lebanon}
+    rows = ask(shipped_graph, """
+        SELECT ?n WHERE { ?r ap:roundNumber ?n ; ap:hasObserver res:iraq } ORDER BY ?n LIMIT 1""")
+    assert [int(row.n) for row in rows] == [13]
+
+
+def test_doha_2024_ministers_and_the_disagreement_on_russia(shipped_graph):
+    rows = ask(shipped_graph, """
+        SELECT ?country ?head WHERE {
+            ?d ap:delegationAt res:doha-ministers-meeting-2024 ; ap:represents ?country ; ap:hasHead ?head }
+        ORDER BY ?country""")
+    assert [(row.country, row.head) for row in rows] == [
+        (RES.iran, RES["abbas-araghchi"]), (RES.russia, RES["sergey-lavrov"]), (RES.turkey, RES["hakan-fidan"])]
+    assert shipped_graph.value(RES["doha-ministers-meeting-2024"], AP.date) == Literal("2024-12-07", datatype=XSD.date)
+    assert shipped_graph.value(RES["disagreement-doha-russian-representative"], AP.disagreementAbout) == \
+        RES["doha-eight-state-meeting-2024"]
+
+
 def test_every_outside_fact_cites_its_source_address(shipped_dataset, shipped_graph):
     """Facts of a public source's graph cite that source; facts of a compilation's graph cite
     the compilation, which names public sources that all have an address."""

@@ -110,6 +110,8 @@ def test_optional_parameter_filters(oxigraph):
         ("2024-01-24", "res:round-21"),
         ("2024-11-08", "res:statement-kazakhstan-announces-astana-22"),
         ("2024-11-11", "res:round-22"),
+        ("2024-12-07", "res:doha-ministers-meeting-2024"),
+        ("2024-12-07", "res:doha-eight-state-meeting-2024"),
     ]
 
 
