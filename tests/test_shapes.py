@@ -63,7 +63,7 @@ EXPECTED = {
     "evidence-bad": {
         ("res:derived-from-document", "prov:wasDerivedFrom", "sh:OrConstraintComponent", "a citation names one public source, or one compilation of public sources"),
         ("res:evidence-user", "ap:evidence", "sh:ClassConstraintComponent", "ap:evidence must point at an ap:Evidence item"),
-        ("res:no-document", "", "sh:SPARQLConstraintComponent", "evidence needs either a quote with the source document it is quoted from, or a public source it is derived from"),
+        ("res:no-document", "", "sh:XoneConstraintComponent", "evidence needs either a quote with the source document it is quoted from, or a public source it is derived from"),
         ("res:quote-from-public-source", "prov:wasQuotedFrom", "sh:ClassConstraintComponent", "a quote comes from one source document"),
         ("res:short-quote", "ap:quote", "sh:MinLengthConstraintComponent", "a quote is one plain string of 8 to 400 characters"),
     },
