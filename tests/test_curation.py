@@ -477,7 +477,7 @@ def test_report_of_the_shipped_graph_has_no_error(shared_copy):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "INFO   single-weak-source  res:astana  ap:evidence  src:tass-1509513"
-    assert "ERROR 0  WARN 0  INFO 9" in lines
+    assert "ERROR 0  WARN 0  INFO 12" in lines
     assert "INFO   wikidata-link-missing  res:icrc  skos:exactMatch" in lines
 
 
@@ -487,9 +487,9 @@ def test_report_fail_on_and_formats(shared_copy):
     assert run("report", "--fail-on", "warning").exit_code == 0
     failing = run("report", "--fail-on", "info")
     assert failing.exit_code == 1
-    assert failing.stderr == "Error: 9 finding(s) at level info or worse\n"
+    assert failing.stderr == "Error: 12 finding(s) at level info or worse\n"
     document = json.loads(run("report", "--format", "json").stdout)
-    assert document["counts"] == {"ERROR": 0, "WARN": 0, "INFO": 9}
+    assert document["counts"] == {"ERROR": 0, "WARN": 0, "INFO": 12}
     tsv = run("report", "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue"
     assert tsv[1] == "INFO\tsingle-weak-source\tres:astana\tap:evidence\tsrc:tass-1509513"

@@ -193,8 +193,8 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     assert stats.startswith(f"triples:      {int(row.triples)} ")
     assert str(row.endpoint) == "http://127.0.0.1:7878/query"
     named_graphs = run("stats", "--no-reason").stdout.splitlines()[1]
-    assert named_graphs == "named graphs: 5 source documents, 7 public sources, 24 compilations, 2 other"
-    assert int(row.graphs) == 38 and int(row.files) == 6
+    assert named_graphs == "named graphs: 5 source documents, 7 public sources, 26 compilations, 2 other"
+    assert int(row.graphs) == 40 and int(row.files) == 6
     assert len(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml")) > 500
 
 
