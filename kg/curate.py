@@ -1,12 +1,13 @@
-"""Curating new facts: check a Turtle file against the whole graph, then add it to data/.
+"""Curating new facts: check a Turtle file against the graph, then add it to data/.
 
 :func:`check_new_file` runs, in order: the Turtle syntax (file:line:column),
-a guard against redefining ontology terms, the SHACL shapes on the shipped
-graph merged with the new file (reporting what the new file brings and the
-existing nodes it breaks, each at ``file:line``), the rules of
-``queries/rules/`` on the OWL RL closure, and optionally the quotes against
-the source texts. :func:`add_file` writes the new facts into the data file of
-the document they come from, atomically, only when all of that passes.
+a guard against redefining ontology terms, the SHACL shapes on the new file
+merged with the part of the graph around the nodes it touches (reporting what
+the new file brings and the existing nodes it breaks, each at ``file:line``),
+the rules of ``queries/rules/`` on the OWL RL closure of that part, and
+optionally the quotes against the source texts. :func:`add_file` writes the
+new facts into the data file of the document they come from, atomically, only
+when all of that passes.
 """
 
 from __future__ import annotations
@@ -94,10 +95,12 @@ def read_new_file(path: Path):
 
 def check_new_file(path: Path, project: Project | None = None, sources_dir: Path | None = None) -> CurationReport:
     """Everything a new file of facts must pass before it may be added."""
-    from .load import load_dataset, load_shapes, merged_graph
-    from .validate import validate_graph, validate_project
+    from .load import load_shapes
+    from .settings import choose
+    from .validate import neighbourhood, validate_graph
 
     project = project or default_project()
+    engines = choose(project=project)
     path = Path(path)
     new = read_new_file(path)
     text = path.read_text(encoding="utf-8")
@@ -106,17 +109,22 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     report.problems += _redefinitions(new, locator)
     report.problems += _unsupported_subjects(new, locator)
 
-    merged = merged_graph(load_dataset(project))
-    for triple in new:
-        merged.add(triple)
+    # Only the nodes the file touches are validated, within the part of the
+    # graph around them, so a small file is checked in about the same time
+    # whatever the size of the graph. What that part already reports is not
+    # the new file's doing.
+    before = neighbourhood(new, project)
+    merged = before + new
     shapes = load_shapes(project)
-    # What the shipped graph already reports (cached) is not the new file's doing.
-    baseline = {(f.focus, f.path, f.message) for f in validate_project(project).findings}
-    declared = _declared_terms(merged)  # the merged graph holds the ontology
+    baseline = {(f.focus, f.path, f.message) for f in validate_graph(before, shapes, engines.validator).findings}
+    declared = _declared_terms(merged)  # the neighbourhood holds the ontology
     ontology_subjects = {s for s in new.subjects() if str(s).startswith(_ONTOLOGY_NAMESPACES)}
-    new_nodes = set(new.subjects()) | {o for o in new.objects() if not _is_literal(o)}
-    for finding in validate_graph(merged, shapes).findings:
-        if finding.focus_node not in new_nodes and (finding.focus, finding.path, finding.message) in baseline:
+    stated = set(new.subjects())
+    touched = stated | {o for o in new.objects() if not _is_literal(o)} | _sharing_a_value(before, new)
+    for finding in validate_graph(merged, shapes, engines.validator).findings:
+        if finding.focus_node not in touched:  # seen only in part: its own check is the full validation's
+            continue
+        if finding.focus_node not in stated and (finding.focus, finding.path, finding.message) in baseline:
             continue
         if finding.focus_node in ontology_subjects:  # already reported as a redefinition
             continue
@@ -125,11 +133,18 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
                                        severity=_severity(finding.severity),
                                        node=locator.name(finding.focus_node), message=message))
     if not any(p.severity == "error" for p in report.problems):
-        report.failed_rules = _rule_failures(merged, project)
+        report.failed_rules = _new_rule_failures(merged, project, engines.reasoner)
     if sources_dir is not None:
         report.problems += quote_problems(merged, Path(sources_dir), only=new, locator=locator)
     report.problems = sorted(set(report.problems))
     return report
+
+
+def _sharing_a_value(graph, new) -> set:
+    """Existing nodes with the same literal value of a property as a new node (uniqueness checks)."""
+    from rdflib import Literal
+
+    return {s for _, p, o in new if isinstance(o, Literal) for s in graph.subjects(p, o)}
 
 
 def _is_literal(node) -> bool:
@@ -210,14 +225,36 @@ def _unsupported_subjects(new, locator) -> list[Problem]:
     return problems
 
 
-def _rule_failures(merged, project: Project):
-    from .checks import load_checks, run_checks
-    from .engines import RdflibEngine
-    from .reason import owl_rl_closure
+def _new_rule_failures(after, project: Project, reasoner: str):
+    """The rule violations the new facts bring: those around them, less those the built graph has."""
+    from dataclasses import replace
 
-    closure = owl_rl_closure(merged).closure
-    results = run_checks(RdflibEngine(closure), load_checks(project.queries_dir / "rules"))
-    return [result for result in results if not result.passed]
+    from .checks import load_checks, run_checks
+    from .store import open_engine
+
+    checks = load_checks(project.queries_dir / "rules")
+    old = {(r.check.name, row) for r in run_checks(open_engine(project), checks) for row in r.rows}
+    failures = []
+    for result in run_checks(_closure_engine(after, reasoner), checks):
+        rows = [row for row in result.rows if (result.check.name, row) not in old]
+        if rows:
+            failures.append(replace(result, rows=rows))
+    return failures
+
+
+def _closure_engine(graph, reasoner: str):
+    """An rdflib query engine over ``graph`` and its OWL RL entailments."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from .engines import RdflibEngine
+    from .reason import infer
+
+    triples = [q.triple for q in ox.parse(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    closure = Graph()
+    closure.parse(data=ox.serialize(triples + infer(triples, reasoner), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
+                  format="nt")
+    return RdflibEngine(closure)
 
 
 def quote_problems(graph, sources_dir: Path, only=None, locator=None) -> list[Problem]:

@@ -119,18 +119,12 @@ def _check_iris(path: Path, text: str, graph: Graph) -> None:
             raise InputError(f"{path}:{line}: Turtle syntax error: the IRI <{shown}> {problem}")
 
 
-def load_dataset(project: Project | None = None, extra_files: list[Path] = ()) -> Dataset:
-    """The ontology and all facts as a Dataset with one named graph per source.
-
-    ``extra_files`` are parsed into named graphs of their own (named after the
-    file) so that a curator's new file can be checked with the shipped graph.
-    """
+def load_dataset(project: Project | None = None) -> Dataset:
+    """The ontology and all facts as a Dataset with one named graph per source."""
     project = project or default_project()
     dataset = bind_prefixes(Dataset())
     for path in project.input_files():
         parse_turtle(path, into=dataset.graph(graph_name_for(path, project)))
-    for path in extra_files:
-        parse_turtle(Path(path), into=dataset.graph(URIRef(Path(path).resolve().as_uri())))
     return dataset
 
 

@@ -1,39 +1,51 @@
-"""The derived graph, computed once and cached on disk, keyed on the sources' content.
+"""The derived graph, built once into an on-disk store and reused while the sources are unchanged.
 
-Parsing the Turtle and computing the OWL RL closure take seconds; a query
-takes milliseconds. So the first command after a change builds
+Parsing the Turtle and computing the OWL RL closure take seconds (a minute
+at a million triples); a query takes milliseconds. So the first command after
+a change builds
 
-    .kg-cache/<fingerprint>/asserted.nq   every asserted triple in the default graph,
-                                          and again in one named graph per source
-    .kg-cache/<fingerprint>/reasoned.nq   the same plus the inferred triples, in the default
-                                          graph and in .../resource/graph/inferred
+    .kg-cache/<fingerprint>/store/   a pyoxigraph (RocksDB) store holding
+        - one named graph per source (its file's triples),
+        - the default graph: the merge of all sources, each triple once,
+        - .../resource/graph/inferred: what OWL RL adds about our own terms,
+    .kg-cache/<fingerprint>/built.json   written last: engines used and counts
 
-and every later command loads those into pyoxigraph directly. The
-fingerprint hashes the content of ontology/ and data/ (and this package's
-version), so any changed file is always seen. $KG_CACHE_DIR moves the cache.
+and every later command opens that store read-only, in milliseconds, at any
+size. The fingerprint hashes the content of ontology/ and data/, the code that
+derives the store and the parsing and reasoning engines chosen, so a changed
+file is always seen. $KG_CACHE_DIR moves the cache.
+
+The reasoned view of the graph is the default graph plus the inferred graph
+(:class:`GraphView`); the two are disjoint, so no triple is seen twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import __version__
-from .project import Project, default_project
+from .errors import InputError
 from .prefixes import INFERRED_GRAPH
+from .project import Project, default_project
 
-CACHE_FORMAT = "3"
-
+CACHE_FORMAT = "4"
 
 _BUILDERS = ("load.py", "reason.py", "store.py")
 
 
-def fingerprint(project: Project) -> str:
-    """A hash of every input file's path and content, and of the code that derives the cache."""
-    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}".encode())
+def fingerprint(project: Project, engines=None) -> str:
+    """A hash of every input file's path and content, the deriving code, and the build engines."""
+    from .settings import choose
+
+    engines = engines or choose(project=project)
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engines.parser}/{engines.reasoner}".encode())
     for name in _BUILDERS:
         digest.update((Path(__file__).parent / name).read_bytes())
     for path in project.input_files():
@@ -47,43 +59,95 @@ def cache_dir(project: Project) -> Path:
     return Path(base) if base else project.root / ".kg-cache"
 
 
-def cached_files(project: Project | None = None) -> dict[str, Path]:
-    """Paths of the cached asserted and reasoned N-Quads, building them if stale."""
+def build_dir(project: Project | None = None, engines=None, progress=None) -> Path:
+    """The directory of the current build, building it first if the sources changed."""
     project = project or default_project()
-    directory = cache_dir(project) / fingerprint(project)
-    files = {"asserted": directory / "asserted.nq", "reasoned": directory / "reasoned.nq"}
-    if not all(path.exists() for path in files.values()):
-        _build(project, directory)
-    return files
+    directory = cache_dir(project) / fingerprint(project, engines)
+    if not (directory / "built.json").exists():
+        _build(project, directory, engines, progress or _stderr_progress)
+    return directory
 
 
-def _build(project: Project, directory: Path) -> None:
-    from .load import load_dataset, merged_graph
-    from .reason import owl_rl_closure
+def build_info(project: Project | None = None) -> dict:
+    """What the current build recorded: engines, seconds per step, triple counts."""
+    return json.loads((build_dir(project) / "built.json").read_text(encoding="utf-8"))
 
-    dataset = load_dataset(project)
-    asserted = merged_graph(dataset)
-    inferred = owl_rl_closure(asserted).inferred()
-    named = dataset.serialize(format="nquads")
-    # The default graph holds the merge of all graphs, each triple once. A
-    # union default graph would repeat a triple stated by two sources, and
-    # SPARQL's default graph is a set.
-    asserted_default = asserted.serialize(format="nt")
-    inferred_default = inferred.serialize(format="nt")
-    inferred_named = "".join(
-        line[:-2] + f" <{INFERRED_GRAPH}> .\n"
-        for line in inferred_default.splitlines(keepends=True)
-        if line.strip()
-    )
+
+def _stderr_progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"kg: {message}", file=sys.stderr, flush=True)
+
+
+def parse_sources(project: Project, parser: str = "oxigraph"):
+    """Every input file's triples as pyoxigraph Quads in the file's named graph."""
+    import pyoxigraph as ox
+
+    from .load import graph_name_for
+
+    quads = []
+    for path in project.input_files():
+        graph = ox.NamedNode(str(graph_name_for(path, project)))
+        if parser == "rdflib":
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse_with_rdflib(path))
+            continue
+        try:
+            # Blank node labels are per file in Turtle: keep them apart across files.
+            parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=None, rename_blank_nodes=True)
+            quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+        except (SyntaxError, ValueError, OSError) as error:
+            _parse_with_rdflib(path)  # rdflib's message names the line and what is wrong
+            raise InputError(f"{path}: not valid Turtle: {str(error).splitlines()[0]}") from None
+    return quads
+
+
+def _parse_with_rdflib(path: Path):
+    import pyoxigraph as ox
+
+    from .load import parse_turtle
+
+    graph = parse_turtle(path)  # raises InputError with file:line:col
+    text = graph.serialize(format="nt")
+    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _build(project: Project, directory: Path, engines, progress) -> None:
+    import pyoxigraph as ox
+
+    from .reason import infer
+    from .settings import choose
+
+    engines = engines or choose(project=project)
+    timings = {}
+    started = time.perf_counter()
+    progress(f"parsing {len(project.input_files())} files ({engines.parser})")
+    quads = parse_sources(project, engines.parser)
+    merged = list({q.triple for q in quads})
+    timings["parse"] = round(time.perf_counter() - started, 3)
+    progress(f"reasoning over {len(merged):,} triples ({engines.reasoner})")
+    started = time.perf_counter()
+    inferred = infer(merged, engines.reasoner)
+    timings["reason"] = round(time.perf_counter() - started, 3)
+    progress(f"storing {len(quads) + len(merged) + len(inferred):,} quads")
+    started = time.perf_counter()
     directory.mkdir(parents=True, exist_ok=True)
-    # Write each file beside its final name and rename it into place, so that a
-    # reader never sees half a file and concurrent builders do not collide.
-    for name, text in (("asserted.nq", asserted_default + named),
-                       ("reasoned.nq", asserted_default + inferred_default + named + inferred_named)):
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{name}.",
-                                         delete=False) as temporary:
-            temporary.write(text)
-        os.replace(temporary.name, directory / name)
+    # Build beside the final place and rename into place, so that a reader never
+    # opens half a store and concurrent builders do not collide.
+    building = Path(tempfile.mkdtemp(dir=directory, prefix=".store-"))
+    store = ox.Store(str(building))
+    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
+    store.bulk_extend(quads)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred)
+    store.flush()
+    del store
+    final = directory / "store"
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(building, final)
+    timings["store"] = round(time.perf_counter() - started, 3)
+    info = {"engines": engines.describe(), "seconds": timings,
+            "asserted": len(merged), "inferred": len(inferred), "quads": len(quads) + len(merged) + len(inferred)}
+    (directory / "built.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     _prune(directory)
 
 
@@ -94,34 +158,82 @@ def _prune(keep: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def open_store(project: Project | None = None, reasoned: bool = True):
-    """An in-memory pyoxigraph Store holding the cached graph (reasoned by default)."""
+class GraphView:
+    """The store seen asserted-only or reasoned: the default graph, plus the inferred graph when reasoned.
+
+    Offers what pyoxigraph's Store offers for reading (query, quads_for_pattern,
+    iteration, len), with the reasoned view's inferred triples also in the
+    default graph, as a client of the graph expects.
+    """
+
+    def __init__(self, store, reasoned: bool):
+        import pyoxigraph as ox
+
+        self.store = store
+        self.reasoned = reasoned
+        self._inferred = ox.NamedNode(INFERRED_GRAPH)
+
+    def query(self, text: str, prefixes=None):
+        import pyoxigraph as ox
+
+        default = [ox.DefaultGraph(), self._inferred] if self.reasoned else [ox.DefaultGraph()]
+        named = [g for g in self.store.named_graphs() if self.reasoned or g != self._inferred]
+        return self.store.query(text, prefixes=prefixes, default_graph=default, named_graphs=named)
+
+    def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
+        import pyoxigraph as ox
+
+        if isinstance(graph_name, ox.DefaultGraph) and self.reasoned:
+            yield from self.store.quads_for_pattern(subject, predicate, obj, graph_name)
+            for quad in self.store.quads_for_pattern(subject, predicate, obj, self._inferred):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+            return
+        if graph_name == self._inferred and not self.reasoned:
+            return
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, graph_name):
+            if self.reasoned or quad.graph_name != self._inferred:
+                yield quad
+
+    def named_graphs(self):
+        return [g for g in self.store.named_graphs() if self.reasoned or g != self._inferred]
+
+    def __iter__(self):
+        import pyoxigraph as ox
+
+        yield from self.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        for graph in self.named_graphs():
+            yield from self.store.quads_for_pattern(None, None, None, graph)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def open_store(project: Project | None = None, reasoned: bool = True) -> GraphView:
+    """The cached graph, opened read-only from disk (reasoned by default)."""
     import pyoxigraph as ox
 
-    path = cached_files(project)["reasoned" if reasoned else "asserted"]
-    store = ox.Store()
-    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    return store
+    store = ox.Store.read_only(str(build_dir(project) / "store"))
+    return GraphView(store, reasoned)
 
 
-def open_engine(project: Project | None = None, reasoned: bool = True, engine: str = "oxigraph"):
+def open_engine(project: Project | None = None, reasoned: bool = True, engine: str | None = None):
     """A query engine over the cached graph: pyoxigraph (fast, the default) or rdflib."""
     from .engines import OxigraphEngine, RdflibEngine
+    from .settings import choose
 
+    engine = engine or choose(project=project or default_project()).query
+    view = open_store(project, reasoned=reasoned)
     if engine == "rdflib":
+        import pyoxigraph as ox
         from rdflib import Dataset
 
         dataset = Dataset()
-        dataset.parse(cached_files(project)["reasoned" if reasoned else "asserted"], format="nquads")
+        dataset.parse(data=ox.serialize(list(view), format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
         return RdflibEngine(dataset)
-    return OxigraphEngine(open_store(project, reasoned=reasoned))
+    return OxigraphEngine(view)
 
 
 def reasoning_counts(project: Project | None = None) -> tuple[int, int]:
     """How many triples are asserted, and how many OWL RL adds about our own terms."""
-    import pyoxigraph as ox
-
-    store = open_store(project, reasoned=True)
-    inferred = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH)))
-    merged = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    return merged - inferred, inferred
+    info = build_info(project)
+    return info["asserted"], info["inferred"]

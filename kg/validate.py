@@ -72,12 +72,23 @@ class Report:
         return bind_prefixes(self.report_graph).serialize(format="turtle")
 
 
-def validate_graph(data, shapes) -> Report:
-    """Validate one rdflib graph (already merged: ontology + facts) against a shapes graph."""
-    import pyshacl
+def validate_graph(data, shapes, validator: str = "pyshacl") -> Report:
+    """Validate one graph (already merged: ontology + facts) against a shapes graph.
+
+    ``data`` is an rdflib Graph, or for ``pyshacl-turbo`` also a pyoxigraph
+    Store whose default graph holds the data. Both validators give the same
+    findings (the tests compare them on every shape fixture and the shipped graph).
+    """
     from rdflib import Graph
 
-    _conforms, report_graph, text = pyshacl.validate(
+    if validator == "pyshacl-turbo":
+        try:
+            from pyshacl_turbo import validate
+        except ImportError:
+            raise KgError("pyshacl-turbo is not installed: pip install pyshacl-turbo") from None
+    else:
+        from pyshacl import validate
+    _conforms, report_graph, text = validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -89,22 +100,31 @@ def validate_graph(data, shapes) -> Report:
     return Report(findings=sorted(_findings(report_graph, shapes)), report_graph=report_graph)
 
 
-def validate_project(project: Project | None = None, extra_files=(), use_cache: bool = True) -> Report:
-    """Validate the shipped graph, plus any extra Turtle files, against the shapes.
+def validate_project(project: Project | None = None, use_cache: bool = True, engines=None) -> Report:
+    """Validate the shipped graph against the shapes, with the chosen validator.
 
-    The findings on the shipped graph alone are cached, keyed on the content
-    of ontology/ and data/ and of the shapes, so an unchanged graph is not
-    validated twice.
+    The findings are cached, keyed on the content of ontology/ and data/ and
+    of the shapes, so an unchanged graph is not validated twice. pySHACL gets
+    the graph as rdflib parses it; pyshacl-turbo gets the built store's merged
+    default graph, so a large graph is never parsed by rdflib.
     """
+    from .settings import choose
+
     project = project or default_project()
-    cached = _cache_path(project) if use_cache and not extra_files else None
+    engines = engines or choose(project=project)
+    cached = _cache_path(project, engines.validator) if use_cache else None
     if cached is not None and cached.exists():
         stored = json.loads(cached.read_text(encoding="utf-8"))
         return Report(findings=[Finding(**f) for f in stored["findings"]])
-    from .load import load_dataset, load_shapes, merged_graph  # rdflib: only when there is work to do
+    from .load import load_shapes  # rdflib: only when there is work to do
 
-    dataset = load_dataset(project, extra_files=list(extra_files))
-    report = validate_graph(merged_graph(dataset), load_shapes(project))
+    if engines.validator == "pyshacl-turbo":
+        data = asserted_store(project)
+    else:
+        from .load import load_dataset, merged_graph
+
+        data = merged_graph(load_dataset(project))
+    report = validate_graph(data, load_shapes(project), engines.validator)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(".tmp")
@@ -113,11 +133,23 @@ def validate_project(project: Project | None = None, extra_files=(), use_cache: 
     return report
 
 
-def _cache_path(project: Project):
+def asserted_store(project: Project | None = None):
+    """An in-memory pyoxigraph Store whose default graph is the built store's asserted merge."""
+    import pyoxigraph as ox
+
+    from .store import open_store
+
+    view = open_store(project, reasoned=False)
+    store = ox.Store()
+    store.bulk_extend(view.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return store
+
+
+def _cache_path(project: Project, validator: str):
     from .store import cache_dir, fingerprint
 
     shapes_hash = hashlib.sha256(project.shapes_file.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
-    return cache_dir(project) / fingerprint(project) / f"validation-{shapes_hash}.json"
+    return cache_dir(project) / fingerprint(project) / f"validation-{validator}-{shapes_hash}.json"
 
 
 def _findings(report, shapes):
@@ -230,3 +262,66 @@ def validate_shipped(project: Project | None = None, sources_dir=None, keep_repo
 
         report.quote_problems = quote_problems(merged_graph(load_dataset(project)), Path(sources_dir))
     return report
+
+
+# =============================================================================
+# Validating new facts against a graph of any size
+# =============================================================================
+
+INBOUND_LIMIT = 2000  # links into one node fetched for the rules (a country may have many)
+
+
+def neighbourhood(new, project: Project | None = None):
+    """The part of the built graph that a file of new facts can affect, as an rdflib Graph.
+
+    Shapes look at a node's own triples and at the types of its values, so
+    for every node the file touches (its subjects, the IRIs it links to, and
+    the nodes that share a literal value of the same property, which the
+    uniqueness checks compare) this holds: all its triples, the types and
+    blank-node details of its values, the links into it (up to INBOUND_LIMIT
+    per node) with their subjects' types, and the whole ontology. A 20-triple
+    file yields a few thousand triples, whatever the size of the graph.
+    """
+    import pyoxigraph as ox
+    from rdflib import BNode, Graph, Literal
+
+    from .namespace import ONTOLOGY_IRI, bind_prefixes
+    from .store import open_store
+
+    store = open_store(project, reasoned=False)
+    default = ox.DefaultGraph()
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def to_ox(term):
+        if isinstance(term, Literal):
+            return ox.Literal(str(term), language=term.language,
+                              datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+        return ox.NamedNode(str(term))
+
+    touched = {to_ox(n) for n in set(new.subjects()) | set(new.objects())
+               if not isinstance(n, (BNode, Literal))}
+    for _s, p, o in new:
+        if isinstance(o, Literal):
+            touched |= {q.subject for q in store.quads_for_pattern(None, to_ox(p), to_ox(o), default)}
+    found = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI)))
+
+    def outgoing(node):
+        return list(store.quads_for_pattern(node, None, None, default))
+
+    for node in touched:
+        for quad in outgoing(node):
+            found.append(quad)
+            value = quad.object
+            if isinstance(value, ox.BlankNode):
+                found += outgoing(value)
+            elif isinstance(value, ox.NamedNode):
+                found += store.quads_for_pattern(value, rdf_type, None, default)
+        for count, quad in enumerate(store.quads_for_pattern(None, None, node, default)):
+            if count >= INBOUND_LIMIT:
+                break
+            found.append(quad)
+            found += store.quads_for_pattern(quad.subject, rdf_type, None, default)
+    text = ox.serialize([q.triple for q in found], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    graph = bind_prefixes(Graph())
+    graph.parse(data=text, format="nt")
+    return graph

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from kg.project import Project
-from kg.store import cached_files, fingerprint, open_engine
+from kg.store import build_dir, fingerprint, open_engine
 
 ASK_LEBANON_OBSERVED_7 = ("ASK { <https://w3id.org/astana-kg/resource/round-07> "
                           "<https://w3id.org/astana-kg/ontology#hasObserver> "
@@ -21,9 +21,9 @@ def copied_project(tmp_path, project, monkeypatch):
 
 
 def test_unchanged_sources_reuse_the_cache(copied_project):
-    first = cached_files(copied_project)["reasoned"]
+    first = build_dir(copied_project) / "built.json"
     mtime = first.stat().st_mtime_ns
-    assert cached_files(copied_project)["reasoned"].stat().st_mtime_ns == mtime
+    assert (build_dir(copied_project) / "built.json").stat().st_mtime_ns == mtime
 
 
 def test_a_changed_data_file_is_seen(copied_project):
@@ -37,8 +37,8 @@ def test_a_changed_data_file_is_seen(copied_project):
 
 
 def test_old_caches_are_pruned(copied_project, tmp_path):
-    cached_files(copied_project)
+    build_dir(copied_project)
     (copied_project.data_dir / "reference.ttl").write_text(
         (copied_project.data_dir / "reference.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    cached_files(copied_project)
+    build_dir(copied_project)
     assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir()]) == 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .common import EPILOG, KgGroup
+from .common import EPILOG, KgGroup, engine_choice
 from .curating import add, new, report
 from .graph import export, reason, timeline, validate
 from .querying import describe, list_queries, run_query, sparql, stats
@@ -19,6 +19,11 @@ from .stores import load, serve
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="kg")
+@click.option("--engine", metavar="CHOICE", envvar="KG_ENGINE", default="auto", show_default=True,
+              callback=engine_choice, expose_value=False, is_eager=True,
+              help="Engines for each step: auto (by the graph's size), reference (rdflib, owlrl, pySHACL), "
+                   "fast (pyoxigraph, compiled OWL RL rules, pyshacl-turbo), or step=engine,... "
+                   "with steps parser, query, reasoner, validator. Also $KG_ENGINE.")
 def cli():
     """Query, reason over and validate the Astana Process knowledge graph.
 
@@ -30,6 +35,7 @@ def cli():
         kg sparql 'SELECT * WHERE { ?r a ap:Round }' --format json
         kg describe "Onal Sedat"                one entity, by any of its names
         kg validate                             check the graph against its shapes
+        kg --engine fast validate               the same with the engines built for scale
     """
 
 

@@ -37,6 +37,18 @@ class KgGroup(click.Group):
             raise KgCommandError(InputError(f"{error.filename or ''}: {error.strerror}".lstrip(": "))) from None
 
 
+def engine_choice(ctx, param, value):
+    """Check ``--engine`` and hand it to the library through $KG_ENGINE."""
+    from ..settings import parse_choice
+
+    try:
+        parse_choice(value or "auto")
+    except KgError as error:
+        raise click.BadParameter(str(error).removeprefix("--engine: ")) from None
+    os.environ["KG_ENGINE"] = value or "auto"
+    return value
+
+
 def default_format() -> str:
     """An aligned table on a terminal, CSV when the output goes to a script."""
     return "table" if sys.stdout.isatty() else "csv"
