@@ -85,11 +85,10 @@ def infer(triples, reasoner: str = "owlrl"):
         raise InputError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
     asserted = skolemize(triples)
     if reasoner == "rules":
-        inferred = _rules_inferred(asserted)  # only new triples, already without literal subjects
-    else:
-        closure = {"owlrl": _owlrl_closure, "reasonable": _reasonable_closure}[reasoner](asserted)
-        asserted_set = set(asserted)
-        inferred = {t for t in closure if t not in asserted_set}
+        return _rules_inferred(asserted)  # new triples only, filtered and unskolemized as it goes
+    closure = {"owlrl": _owlrl_closure, "reasonable": _reasonable_closure}[reasoner](asserted)
+    asserted_set = set(asserted)
+    inferred = {t for t in closure if t not in asserted_set}
     return unskolemize([t for t in inferred if keep_entailment(t.subject, t.predicate, t.object)])
 
 
@@ -205,13 +204,17 @@ class _Schema:
 
 
 def _check_supported(triples) -> None:
-    for t in triples:
-        # An OWL term counts as used where it is a predicate or a type, not where it is only named.
-        for term in (t.predicate, t.object if t.predicate.value == RDF_TYPE else None):
-            value = getattr(term, "value", "")
-            if isinstance(value, str) and value.startswith(OWL) and value not in SUPPORTED_SCHEMA:
-                raise InputError(f"the rules reasoner does not implement <{value}> (used by {t.subject}); "
-                                 "use --engine reasoner=owlrl")
+    import pyoxigraph as ox
+
+    # An OWL term counts as used where it is a predicate or a type, not where it is only named.
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    used = {t.predicate for t in triples} | {t.object for t in triples if t.predicate == rdf_type}
+    for term in used:
+        value = term.value if isinstance(term, ox.NamedNode) else ""
+        if value.startswith(OWL) and value not in SUPPORTED_SCHEMA:
+            user = next(t.subject for t in triples if term in (t.predicate, t.object))
+            raise InputError(f"the rules reasoner does not implement <{value}> (used by {user}); "
+                             "use --engine reasoner=owlrl")
 
 
 def _schema_of(triples):
@@ -330,59 +333,77 @@ def _rules_inferred(asserted):
         index(key)
     delta = set(facts)
     literal = codes.literal
+    mask = codes.MASK
+    is_a = type_id << 24
     while delta:
         new: set[int] = set()
         add = new.add
-        key_of = codes.key
-        for key in delta:
-            s, p, o = codes.split(key)
+        for key in delta:  # the hot loop: keys are split and built inline
+            s, p, o = key >> 48, (key >> 24) & mask, key & mask
+            high = s << 48
             for cls in domains.get(p, ()):                                       # prp-dom
-                add(key_of(s, type_id, cls))
+                add(high | is_a | cls)
             if not literal[o]:
                 for cls in ranges.get(p, ()):                                    # prp-rng
-                    add(key_of(o, type_id, cls))
+                    add((o << 48) | is_a | cls)
                 for inverse in inverses.get(p, ()):                              # prp-inv1, prp-inv2
-                    add(key_of(o, inverse, s))
+                    add((o << 48) | (inverse << 24) | s)
             for parent in superproperties.get(p, ()):                            # prp-spo1
-                add(key_of(s, parent, o))
+                add(high | (parent << 24) | o)
             if p == type_id:
                 for parent in superclasses.get(o, ()):                           # cax-sco
-                    add(key_of(s, type_id, parent))
+                    add(high | is_a | parent)
                 if o in restricted_classes:                                      # cls-svf1, from the type
                     for restriction, prop, cls in restrictions:
                         if cls == o:
                             for subject in by_object.get((prop, s), ()):
-                                add(key_of(subject, type_id, restriction))
+                                add((subject << 48) | is_a | restriction)
             if p in restricted_properties:                                       # cls-svf1, cls-svf2
                 for restriction, prop, cls in restrictions:
                     if prop == p and (cls is None or o in members.get(cls, ())):
-                        add(key_of(s, type_id, restriction))
+                        add(high | is_a | restriction)
             if p in transitive:                                                  # prp-trp
                 for further in by_subject.get((p, o), ()):
-                    add(key_of(s, p, further))
+                    add(high | (p << 24) | further)
                 for earlier in by_object.get((p, s), ()):
-                    add(key_of(earlier, p, o))
+                    add((earlier << 48) | (p << 24) | o)
             if p in functional and not literal[o]:                               # prp-fp
                 for other in by_subject.get((p, s), ()):
                     if other != o and not literal[other]:
-                        add(key_of(o, same_id, other))
+                        add(codes.key(o, same_id, other))
             if p == same_id:                                                     # eq-sym, eq-trans
-                add(key_of(o, same_id, s))
+                add(codes.key(o, same_id, s))
                 for further in same.get(o, ()):
-                    add(key_of(s, same_id, further))
+                    add(codes.key(s, same_id, further))
         if same:                                                                 # eq-rep-s, eq-rep-o
             for key in delta | new:
                 s, p, o = codes.split(key)
                 for alias in same.get(s, ()):
-                    add(key_of(alias, p, o))
+                    add(codes.key(alias, p, o))
                 if not literal[o]:
                     for alias in same.get(o, ()):
-                        add(key_of(s, p, alias))
+                        add(codes.key(s, p, alias))
         new -= facts
         facts |= new
         derived |= new
         for key in new:
             index(key)
         delta = new
-    terms, ours = codes.terms, codes.ours
-    return [ox.Triple(terms[s], terms[p], terms[o]) for s, p, o in map(codes.split, derived) if ours[s]]
+    return _kept_triples(codes, derived, type_id, same_id)
+
+
+def _kept_triples(codes, keys, type_id: int, same_id: int):
+    """The derived keys worth keeping (see keep_entailment) as Triples, blank nodes restored."""
+    import pyoxigraph as ox
+
+    terms = [ox.BlankNode(t.value[len(SKOLEM):]) if isinstance(t, ox.NamedNode) and t.value.startswith(SKOLEM)
+             else t for t in codes.terms]
+    noise = {codes.ids[ox.NamedNode(t)] for t in _NOISE_TYPES if ox.NamedNode(t) in codes.ids}
+    ours, mask = codes.ours, codes.MASK
+    kept = []
+    for key in keys:
+        s, p, o = key >> 48, (key >> 24) & mask, key & mask
+        if not ours[s] or (p == same_id and s == o) or (p == type_id and o in noise):
+            continue
+        kept.append(ox.Triple(terms[s], terms[p], terms[o]))
+    return kept
