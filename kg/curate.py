@@ -113,7 +113,7 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     # graph around them, so a small file is checked in about the same time
     # whatever the size of the graph. What that part already reports is not
     # the new file's doing.
-    before = neighbourhood(new, project)
+    before = neighbourhood(new, project, inbound=False)
     merged = before + new
     shapes = load_shapes(project)
     baseline = {(f.focus, f.path, f.message) for f in validate_graph(before, shapes, engines.validator).findings}
@@ -133,7 +133,8 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
                                        severity=_severity(finding.severity),
                                        node=locator.name(finding.focus_node), message=message))
     if not any(p.severity == "error" for p in report.problems):
-        report.failed_rules = _new_rule_failures(merged, project, engines.reasoner)
+        around = neighbourhood(new, project, as_triples=True)
+        report.failed_rules = _new_rule_failures(around + _triples_of(new), project, engines.reasoner)
     if sources_dir is not None:
         report.problems += quote_problems(merged, Path(sources_dir), only=new, locator=locator)
     report.problems = sorted(set(report.problems))
@@ -230,31 +231,49 @@ def _new_rule_failures(after, project: Project, reasoner: str):
     from dataclasses import replace
 
     from .checks import load_checks, run_checks
-    from .store import open_engine
 
     checks = load_checks(project.queries_dir / "rules")
-    old = {(r.check.name, row) for r in run_checks(open_engine(project), checks) for row in r.rows}
+    old = _built_rule_rows(project, checks)
     failures = []
     for result in run_checks(_closure_engine(after, reasoner), checks):
-        rows = [row for row in result.rows if (result.check.name, row) not in old]
+        rows = [row for row in result.rows if (result.check.name, tuple(row)) not in old]
         if rows:
             failures.append(replace(result, rows=rows))
     return failures
 
 
-def _closure_engine(graph, reasoner: str):
-    """An rdflib query engine over ``graph`` and its OWL RL entailments."""
-    import pyoxigraph as ox
-    from rdflib import Graph
+def _built_rule_rows(project: Project, checks) -> set:
+    """The rule violations of the built graph, computed once per build and kept beside it."""
+    import json
 
-    from .engines import RdflibEngine
+    from .checks import run_checks
+    from .store import build_dir, open_engine
+
+    path = build_dir(project) / "rule-rows.json"
+    if not path.exists():
+        rows = [[r.check.name, list(row)] for r in run_checks(open_engine(project), checks) for row in r.rows]
+        write_atomically(path, json.dumps(rows).encode("utf-8"))
+    return {(name, tuple(row)) for name, row in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def _closure_engine(triples, reasoner: str):
+    """A query engine over the triples (pyoxigraph Triples) and their OWL RL entailments."""
+    import pyoxigraph as ox
+
+    from .engines import OxigraphEngine
     from .reason import infer
 
-    triples = [q.triple for q in ox.parse(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    closure = Graph()
-    closure.parse(data=ox.serialize(triples + infer(triples, reasoner), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
-                  format="nt")
-    return RdflibEngine(closure)
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for t in [*triples, *infer(triples, reasoner)])
+    return OxigraphEngine(store)
+
+
+def _triples_of(graph):
+    """An rdflib graph's triples as pyoxigraph Triples."""
+    import pyoxigraph as ox
+
+    return [q.triple for q in ox.parse(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def quote_problems(graph, sources_dir: Path, only=None, locator=None) -> list[Problem]:

@@ -271,7 +271,7 @@ def validate_shipped(project: Project | None = None, sources_dir=None, keep_repo
 INBOUND_LIMIT = 2000  # links into one node fetched for the rules (a country may have many)
 
 
-def neighbourhood(new, project: Project | None = None):
+def neighbourhood(new, project: Project | None = None, inbound: bool = True, as_triples: bool = False):
     """The part of the built graph that a file of new facts can affect, as an rdflib Graph.
 
     Shapes look at a node's own triples and at the types of its values, so
@@ -280,7 +280,11 @@ def neighbourhood(new, project: Project | None = None):
     uniqueness checks compare) this holds: all its triples, the types and
     blank-node details of its values, the links into it (up to INBOUND_LIMIT
     per node) with their subjects' types, and the whole ontology. A 20-triple
-    file yields a few thousand triples, whatever the size of the graph.
+    file yields a few thousand triples, whatever the size of the graph (as an
+    rdflib Graph, or with ``as_triples`` as pyoxigraph Triples). The
+    shapes use no inverse paths, so SHACL gets it with ``inbound=False``: the
+    rules need the links into a node, SHACL does not, and each partly seen
+    node is a finding to decode and drop.
     """
     import pyoxigraph as ox
     from rdflib import BNode, Graph, Literal
@@ -316,11 +320,15 @@ def neighbourhood(new, project: Project | None = None):
                 found += outgoing(value)
             elif isinstance(value, ox.NamedNode):
                 found += store.quads_for_pattern(value, rdf_type, None, default)
+        if not inbound:
+            continue
         for count, quad in enumerate(store.quads_for_pattern(None, None, node, default)):
             if count >= INBOUND_LIMIT:
                 break
             found.append(quad)
             found += store.quads_for_pattern(quad.subject, rdf_type, None, default)
+    if as_triples:  # pyoxigraph Triples, for the rules
+        return list({q.triple for q in found})
     text = ox.serialize([q.triple for q in found], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
     graph = bind_prefixes(Graph())
     graph.parse(data=text, format="nt")
