@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -236,8 +237,6 @@ def print_table(results, sizes, steps, runs) -> None:
             if len(measured) >= 2:
                 (small, t_small), (large, t_large) = measured[-2], measured[-1]
                 if t_small > 0:
-                    import math
-
                     growth = f"{(t_large / t_small) ** (1 / math.log10(large / small)):.1f}x"
             print(f"| {step} | {engine} | " + " | ".join(cells) + f" | {peak:.0f} | {growth} |")
 

@@ -95,7 +95,7 @@ def read_new_file(path: Path):
 
 def check_new_file(path: Path, project: Project | None = None, sources_dir: Path | None = None) -> CurationReport:
     """Everything a new file of facts must pass before it may be added."""
-    from .load import load_shapes
+    from .load import load_shapes, to_oxigraph, to_rdflib
     from .settings import choose
     from .validate import neighbourhood, validate_graph
 
@@ -113,7 +113,9 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     # graph around them, so a small file is checked in about the same time
     # whatever the size of the graph. What that part already reports is not
     # the new file's doing.
-    before = neighbourhood(new, project, inbound=False)
+    new_triples = to_oxigraph(new)
+    around, links = neighbourhood(new_triples, project)
+    before = to_rdflib(around)
     merged = before + new
     shapes = load_shapes(project)
     baseline = {(f.focus, f.path, f.message) for f in validate_graph(before, shapes, engines.validator).findings}
@@ -133,8 +135,7 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
                                        severity=_severity(finding.severity),
                                        node=locator.name(finding.focus_node), message=message))
     if not any(p.severity == "error" for p in report.problems):
-        around = neighbourhood(new, project, as_triples=True)
-        report.failed_rules = _new_rule_failures(around + _triples_of(new), project, engines.reasoner)
+        report.failed_rules = _new_rule_failures(around + links + new_triples, project, engines.reasoner)
     if sources_dir is not None:
         report.problems += quote_problems(merged, Path(sources_dir), only=new, locator=locator)
     report.problems = sorted(set(report.problems))
@@ -267,13 +268,6 @@ def _closure_engine(triples, reasoner: str):
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                       for t in [*triples, *infer(triples, reasoner)])
     return OxigraphEngine(store)
-
-
-def _triples_of(graph):
-    """An rdflib graph's triples as pyoxigraph Triples."""
-    import pyoxigraph as ox
-
-    return [q.triple for q in ox.parse(graph.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def quote_problems(graph, sources_dir: Path, only=None, locator=None) -> list[Problem]:

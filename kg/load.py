@@ -140,3 +140,25 @@ def load_shapes(project: Project | None = None) -> Graph:
     """The SHACL shapes graph."""
     project = project or default_project()
     return bind_prefixes(parse_turtle(project.shapes_file))
+
+
+def to_oxigraph(triples) -> list:
+    """rdflib triples (a Graph, or tuples of terms) as pyoxigraph Triples.
+
+    Triples with a literal subject, which owlrl derives and RDF does not
+    allow, are left out.
+    """
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    lines = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples if not isinstance(s, Literal))
+    return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def to_rdflib(triples) -> Graph:
+    """pyoxigraph Triples as an rdflib Graph with the project's prefixes."""
+    import pyoxigraph as ox
+
+    graph = bind_prefixes(Graph())
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    return graph

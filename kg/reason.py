@@ -123,25 +123,10 @@ def owl_rl_closure(asserted) -> Closure:
     return Closure(asserted=asserted, closure=closure)
 
 
-def _to_rdflib(triples):
-    import pyoxigraph as ox
-    from rdflib import Graph
-
-    graph = Graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    return graph
-
-
-def _from_rdflib_tuples(tuples):
-    import pyoxigraph as ox
-    from rdflib import Literal
-
-    lines = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in tuples if not isinstance(s, Literal))
-    return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-
-
 def _owlrl_closure(asserted):
-    return _from_rdflib_tuples(owl_rl_closure(_to_rdflib(asserted)).closure)
+    from .load import to_oxigraph, to_rdflib
+
+    return to_oxigraph(owl_rl_closure(to_rdflib(asserted)).closure)
 
 
 # =============================================================================
@@ -163,7 +148,9 @@ def _reasonable_closure(asserted):
         ox.serialize(asserted, str(path), format=ox.RdfFormat.N_TRIPLES)
         reasoner = reasonable.PyReasoner()
         reasoner.load_file(str(path))
-        return _from_rdflib_tuples(reasoner.reason())
+        from .load import to_oxigraph
+
+        return to_oxigraph(reasoner.reason())
 
 
 # =============================================================================

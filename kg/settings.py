@@ -10,8 +10,8 @@ comma-separated list of ``step=engine`` that overrides ``auto`` step by step
 ``$KG_ENGINE``. ``auto`` uses the engines that are fastest at the size of the
 input: below AUTO_FAST_ABOVE_BYTES of Turtle (about 35,000 triples) rdflib
 parses, owlrl reasons and pySHACL validates, as they always have here; above
-it, everything goes to the fast engines. Queries always run on pyoxigraph
-unless ``query=rdflib`` is asked for.
+it, everything goes to the fast engines. ``auto`` always queries with
+pyoxigraph; ``reference`` and ``query=rdflib`` query with rdflib.
 
 Kept free of rdflib so that commands answered from the cache start fast.
 """

@@ -85,32 +85,22 @@ def parse_sources(project: Project, parser: str = "oxigraph"):
     """Every input file's triples as pyoxigraph Quads in the file's named graph."""
     import pyoxigraph as ox
 
-    from .load import graph_name_for
+    from .load import graph_name_for, parse_turtle, to_oxigraph
 
     quads = []
     for path in project.input_files():
         graph = ox.NamedNode(str(graph_name_for(path, project)))
         if parser == "rdflib":
-            quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in _parse_with_rdflib(path))
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_oxigraph(parse_turtle(path)))
             continue
         try:
             # Blank node labels are per file in Turtle: keep them apart across files.
             parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=None, rename_blank_nodes=True)
             quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
         except (SyntaxError, ValueError, OSError) as error:
-            _parse_with_rdflib(path)  # rdflib's message names the line and what is wrong
+            parse_turtle(path)  # rdflib's message names the line and what is wrong
             raise InputError(f"{path}: not valid Turtle: {str(error).splitlines()[0]}") from None
     return quads
-
-
-def _parse_with_rdflib(path: Path):
-    import pyoxigraph as ox
-
-    from .load import parse_turtle
-
-    graph = parse_turtle(path)  # raises InputError with file:line:col
-    text = graph.serialize(format="nt")
-    return [q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _build(project: Project, directory: Path, engines, progress) -> None:

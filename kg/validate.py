@@ -271,65 +271,50 @@ def validate_shipped(project: Project | None = None, sources_dir=None, keep_repo
 INBOUND_LIMIT = 2000  # links into one node fetched for the rules (a country may have many)
 
 
-def neighbourhood(new, project: Project | None = None, inbound: bool = True, as_triples: bool = False):
-    """The part of the built graph that a file of new facts can affect, as an rdflib Graph.
+def neighbourhood(new, project: Project | None = None) -> tuple[list, list]:
+    """The part of the built graph that new facts (pyoxigraph Triples) can affect.
 
     Shapes look at a node's own triples and at the types of its values, so
-    for every node the file touches (its subjects, the IRIs it links to, and
+    for every node the facts touch (their subjects, the IRIs they link to, and
     the nodes that share a literal value of the same property, which the
-    uniqueness checks compare) this holds: all its triples, the types and
-    blank-node details of its values, the links into it (up to INBOUND_LIMIT
-    per node) with their subjects' types, and the whole ontology. A 20-triple
-    file yields a few thousand triples, whatever the size of the graph (as an
-    rdflib Graph, or with ``as_triples`` as pyoxigraph Triples). The
-    shapes use no inverse paths, so SHACL gets it with ``inbound=False``: the
-    rules need the links into a node, SHACL does not, and each partly seen
-    node is a finding to decode and drop.
+    uniqueness checks compare) the first list holds all its triples, the types
+    and blank-node details of its values, and the whole ontology. The second
+    holds the links into those nodes (up to INBOUND_LIMIT per node) with their
+    subjects' types: the rules need them, SHACL does not (no shape uses an
+    inverse path), and each partly seen node would be a finding to decode and
+    drop. A 20-triple file yields a few thousand triples, whatever the size of
+    the graph.
     """
     import pyoxigraph as ox
-    from rdflib import BNode, Graph, Literal
 
-    from .namespace import ONTOLOGY_IRI, bind_prefixes
+    from .namespace import ONTOLOGY_IRI
     from .store import open_store
 
     store = open_store(project, reasoned=False)
     default = ox.DefaultGraph()
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-    def to_ox(term):
-        if isinstance(term, Literal):
-            return ox.Literal(str(term), language=term.language,
-                              datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-        return ox.NamedNode(str(term))
-
-    touched = {to_ox(n) for n in set(new.subjects()) | set(new.objects())
-               if not isinstance(n, (BNode, Literal))}
-    for _s, p, o in new:
-        if isinstance(o, Literal):
-            touched |= {q.subject for q in store.quads_for_pattern(None, to_ox(p), to_ox(o), default)}
-    found = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI)))
+    touched = {n for t in new for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)}
+    for t in new:
+        if isinstance(t.object, ox.Literal):
+            touched |= {q.subject for q in store.quads_for_pattern(None, t.predicate, t.object, default)}
+    around = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI)))
+    links = []
 
     def outgoing(node):
         return list(store.quads_for_pattern(node, None, None, default))
 
     for node in touched:
         for quad in outgoing(node):
-            found.append(quad)
+            around.append(quad)
             value = quad.object
             if isinstance(value, ox.BlankNode):
-                found += outgoing(value)
+                around += outgoing(value)
             elif isinstance(value, ox.NamedNode):
-                found += store.quads_for_pattern(value, rdf_type, None, default)
-        if not inbound:
-            continue
+                around += store.quads_for_pattern(value, rdf_type, None, default)
         for count, quad in enumerate(store.quads_for_pattern(None, None, node, default)):
             if count >= INBOUND_LIMIT:
                 break
-            found.append(quad)
-            found += store.quads_for_pattern(quad.subject, rdf_type, None, default)
-    if as_triples:  # pyoxigraph Triples, for the rules
-        return list({q.triple for q in found})
-    text = ox.serialize([q.triple for q in found], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-    graph = bind_prefixes(Graph())
-    graph.parse(data=text, format="nt")
-    return graph
+            links.append(quad)
+            links += store.quads_for_pattern(quad.subject, rdf_type, None, default)
+    return list({q.triple for q in around}), list({q.triple for q in links})

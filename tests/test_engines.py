@@ -177,7 +177,10 @@ def test_a_new_file_is_checked_on_its_neighbourhood_only(generated, tmp_path, mo
 
     path = tmp_path / "new.ttl"
     path.write_text(NEW_FILE, encoding="utf-8")
-    around = neighbourhood(read_new_file(path), generated)
+    from kg.load import to_oxigraph
+
+    around, links = neighbourhood(to_oxigraph(read_new_file(path)), generated)
+    around = set(around) | set(links)
     ontology = len(parse_turtle(generated.ontology_file))
     assert ontology < len(around) < ontology + 1500  # the generated graph itself holds about 2,000
     assert check_new_file(path, generated).ok
