@@ -106,17 +106,30 @@ def _check_iris(path: Path, text: str, graph: Graph) -> None:
         position = text.find(f'"{subject}"')
         line = text.count("\n", 0, position) + 1 if position >= 0 else 1
         raise InputError(f'{path}:{line}: Turtle syntax error: a literal ("{subject}") cannot be the subject of a triple')
+    import pyoxigraph as ox
+
     base = path.resolve().as_uri()
-    for node in {n for triple in graph for n in triple if isinstance(n, URIRef)}:
+    nodes = {n for triple in graph for n in triple}
+    iris = {n for n in nodes if isinstance(n, URIRef)} | {n.datatype for n in nodes if isinstance(n, Literal) and n.datatype}
+    for node in iris:
         iri = str(node)
         problem = ("contains a character IRIs may not hold" if _NOT_IN_IRI.search(iri)
                    else "is relative; write a prefixed name or a full https:// IRI" if iri.startswith(base.rsplit("/", 1)[0])
                    else None)
+        if problem is None:
+            try:
+                ox.NamedNode(iri)  # RFC 3987, as every store checks it
+            except ValueError as error:
+                problem = f"is not a valid IRI ({str(error)[0].lower()}{str(error)[1:]})"
         if problem:
             shown = iri[len(base.rsplit("/", 1)[0]) + 1:] if iri.startswith(base.rsplit("/", 1)[0]) else iri
+            # A prefixed name is written with its namespace elsewhere: look for the namespace then.
             position = text.find(shown)
+            if position < 0:
+                position = text.find(shown[:max(shown.rfind("#"), shown.rfind("/")) + 1])
             line = text.count("\n", 0, position) + 1 if position >= 0 else 1
-            raise InputError(f"{path}:{line}: Turtle syntax error: the IRI <{shown}> {problem}")
+            visible = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", shown)
+            raise InputError(f"{path}:{line}: Turtle syntax error: the IRI <{visible}> {problem}")
 
 
 def load_dataset(project: Project | None = None) -> Dataset:
@@ -152,7 +165,10 @@ def to_oxigraph(triples) -> list:
     from rdflib import Literal
 
     lines = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples if not isinstance(s, Literal))
-    return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    try:
+        return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError as error:  # parse_turtle checks every IRI; this is the last line of defence
+        raise InputError(f"a term Oxigraph cannot store: {str(error).splitlines()[0]}") from None
 
 
 def to_rdflib(triples) -> Graph:

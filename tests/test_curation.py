@@ -149,6 +149,9 @@ BAD_FILES = {
     "iri-with-space": (2, [
         'Error: {file}:12: Turtle syntax error: the IRI <https://w3id.org/astana-kg/resource/round 09> contains a character IRIs may not hold',
     ]),
+    "iri-with-bad-port": (2, [
+        "Error: {file}:2: Turtle syntax error: the IRI <https://w:3id.org/astana-kg/ontology#Round> is not a valid IRI (invalid character 'i')",
+    ]),
     "label-without-language": (1, [
         "{file}:12: error: res:round-23: skos:altLabel: value 'Astana 9'; alternative labels must carry a language tag",
         'Error: {file}: not added: 1 error(s)',
