@@ -83,9 +83,9 @@ def infer(triples, reasoner: str = "owlrl"):
     """The kept entailments of ``triples`` (pyoxigraph Triples) by the named reasoner, in no set order."""
     if reasoner not in REASONERS:
         raise InputError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
-    asserted = skolemize(triples)
     if reasoner == "rules":
-        return _rules_inferred(asserted)  # new triples only, filtered and unskolemized as it goes
+        return parse_statements(_rules_inferred(statement(t) for t in triples))
+    asserted = skolemize(triples)
     closure = {"owlrl": _owlrl_closure, "reasonable": _reasonable_closure}[reasoner](asserted)
     asserted_set = set(asserted)
     inferred = {t for t in closure if t not in asserted_set}
@@ -190,16 +190,13 @@ class _Schema:
     restrictions: list  # (restriction, property, class or None for owl:Thing)
 
 
-def _check_supported(triples) -> None:
-    import pyoxigraph as ox
-
+def _check_supported(used: set, statements) -> None:
+    """Refuse an OWL term the rules do not implement; ``used``: the predicates and types, as text."""
     # An OWL term counts as used where it is a predicate or a type, not where it is only named.
-    rdf_type = ox.NamedNode(RDF_TYPE)
-    used = {t.predicate for t in triples} | {t.object for t in triples if t.predicate == rdf_type}
     for term in used:
-        value = term.value if isinstance(term, ox.NamedNode) else ""
-        if value.startswith(OWL) and value not in SUPPORTED_SCHEMA:
-            user = next(t.subject for t in triples if term in (t.predicate, t.object))
+        value = term[1:-1]
+        if term.startswith("<" + OWL) and value not in SUPPORTED_SCHEMA:
+            user = next(line.split(" ", 1)[0] for line in statements if term in line.split(" ", 2)[1:])
             raise InputError(f"the rules reasoner does not implement <{value}> (used by {user}); "
                              "use --engine reasoner=owlrl")
 
@@ -245,7 +242,7 @@ def _schema_of(triples):
 
 
 class _Codes:
-    """Terms as small integers, and triples as one integer each (24 bits per term)."""
+    """Terms (N-Triples text) as small integers, and triples as one integer each (24 bits per term)."""
 
     BITS = 24
     MASK = (1 << BITS) - 1
@@ -254,17 +251,15 @@ class _Codes:
         self.ids: dict = {}
         self.terms: list = []
         self.literal: bytearray = bytearray()
-        self.ours: bytearray = bytearray()  # an IRI of this project (or a skolemized blank node)
+        self.ours: bytearray = bytearray()  # an IRI of this project, or a blank node
 
-    def id(self, term) -> int:
+    def id(self, term: str) -> int:
         found = self.ids.get(term)
         if found is None:
-            import pyoxigraph as ox
-
             found = self.ids[term] = len(self.terms)
             self.terms.append(term)
-            self.literal.append(isinstance(term, ox.Literal))
-            self.ours.append(isinstance(term, ox.NamedNode) and _is_ours_iri(term.value))
+            self.literal.append(term.startswith('"'))
+            self.ours.append(term.startswith(_OURS_TEXT) or term.startswith("_:"))
             if found > self.MASK:
                 raise InputError("the graph has more than 16 million distinct terms; use --engine reasoner=owlrl")
         return found
@@ -276,37 +271,98 @@ class _Codes:
         return key >> 48, (key >> 24) & self.MASK, key & self.MASK
 
 
-def _rules_inferred(asserted):
+_OURS_TEXT = "<" + BASE
+_SCHEMA_PREDICATE_TEXT = {f"<{p}>" for p in _SCHEMA_PREDICATES}
+_SCHEMA_TYPE_TEXT = {f"<{t}>" for t in _SCHEMA_TYPES}
+_RESTRICTION_TEXT = {f"<{OWL}onProperty>", f"<{OWL}someValuesFrom>"}
+_TYPE_TEXT, _SAME_AS_TEXT = f"<{RDF_TYPE}>", f"<{SAME_AS}>"
+
+
+def statement(triple) -> str:
+    """A pyoxigraph Triple as an N-Triples statement without its final " ." (the form the rules read)."""
+    return f"{triple.subject} {triple.predicate} {triple.object}"
+
+
+def parse_statements(statements):
+    """N-Triples statements (without the final " .") as pyoxigraph Triples, blank node labels kept."""
     import pyoxigraph as ox
 
-    _check_supported(asserted)
-    schema_closure, schema = _schema_of(asserted)
+    text = "".join(f"{line} .\n" for line in statements)
+    return [quad.triple for quad in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _term_text(term) -> str:
+    """A schema term as the rules' text, a skolemized blank node back to a blank node."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM):
+        return "_:" + term.value[len(SKOLEM):]
+    return str(term)
+
+
+def infer_statements(statements, reasoner: str = "rules") -> list[str]:
+    """The kept entailments of N-Triples statements (see :func:`statement`), as statements.
+
+    The build uses this form: it reads the graph as text from the store and
+    writes the entailments back as text, so that a million triples never become
+    a million Python objects.
+    """
+    if reasoner == "rules":
+        return _rules_inferred(statements)
+    return [statement(t) for t in infer(parse_statements(statements), reasoner)]
+
+
+def _rules_inferred(statements) -> list[str]:
+    """The rules' kept entailments of N-Triples statements, by semi-naive forward chaining."""
+    statements = statements if isinstance(statements, list) else list(statements)
     codes = _Codes()
     c = codes.id
-    type_id, same_id = c(ox.NamedNode(RDF_TYPE)), c(ox.NamedNode(SAME_AS))
+    type_id, same_id = c(_TYPE_TEXT), c(_SAME_AS_TEXT)
+    facts: set[int] = set()
+    add_fact = facts.add
+    predicates, types, schema_statements = set(), set(), []
+    for line in statements:
+        s, p, o = line.split(" ", 2)
+        pid = c(p)
+        key = (c(s) << 48) | (pid << 24) | c(o)
+        if key in facts:
+            continue
+        add_fact(key)
+        predicates.add(pid)
+        if pid == type_id:
+            types.add(o)
+            if o in _SCHEMA_TYPE_TEXT:
+                schema_statements.append(line)
+        elif p in _SCHEMA_PREDICATE_TEXT or (p in _RESTRICTION_TEXT and s.startswith("_:")):
+            schema_statements.append(line)
+    _check_supported({codes.terms[p] for p in predicates} | types, statements)
+    schema_closure, schema = _schema_of(skolemize(parse_statements(schema_statements)))
+    t = _term_text
 
     def ids(table):
-        return {c(k): {c(v) for v in vs} for k, vs in table.items()}
+        return {c(t(k)): {c(t(v)) for v in vs} for k, vs in table.items()}
 
     domains, ranges = ids(schema.domains), ids(schema.ranges)
     superproperties, inverses, superclasses = ids(schema.superproperties), ids(schema.inverses), ids(schema.superclasses)
-    transitive = {c(p) for p in schema.transitive}
-    functional = {c(p) for p in schema.functional}
-    restrictions = [(c(r), c(p), None if k is None else c(k)) for r, p, k in schema.restrictions]
+    transitive = {c(t(p)) for p in schema.transitive}
+    functional = {c(t(p)) for p in schema.functional}
+    restrictions = [(c(t(r)), c(t(p)), None if k is None else c(t(k))) for r, p, k in schema.restrictions]
     restricted_properties = {p for _, p, _ in restrictions}
     restricted_classes = {k for _, _, k in restrictions if k is not None}
 
-    facts: set[int] = {codes.key(c(t.subject), c(t.predicate), c(t.object)) for t in asserted}
-    derived = {codes.key(c(t.subject), c(t.predicate), c(t.object)) for t in schema_closure} - facts
+    derived = {codes.key(c(t(x.subject)), c(t(x.predicate)), c(t(x.object))) for x in schema_closure} - facts
     facts |= derived
     # Indexes for the rules that join two facts.
     by_subject: dict = {}   # (p, s) -> objects, for transitive and functional properties
     by_object: dict = {}    # (p, o) -> subjects, for transitive and restricted properties
     members: dict = {}      # class -> instances, for the classes restrictions name
     same: dict = {}         # node -> nodes it is owl:sameAs
+    joined = transitive | functional | restricted_properties | {type_id, same_id}
 
     def index(key):
         s, p, o = codes.split(key)
+        if p not in joined:
+            return
         if p in transitive or p in functional:
             by_subject.setdefault((p, s), set()).add(o)
         if p in transitive or p in restricted_properties:
@@ -362,35 +418,47 @@ def _rules_inferred(asserted):
                 add(codes.key(o, same_id, s))
                 for further in same.get(o, ()):
                     add(codes.key(s, same_id, further))
-        if same:                                                                 # eq-rep-s, eq-rep-o
-            for key in delta | new:
-                s, p, o = codes.split(key)
+            if same:                                                             # eq-rep-s, eq-rep-o
                 for alias in same.get(s, ()):
-                    add(codes.key(alias, p, o))
+                    add((alias << 48) | (key & ((1 << 48) - 1)))
                 if not literal[o]:
                     for alias in same.get(o, ()):
-                        add(codes.key(s, p, alias))
+                        add((key & ~mask) | alias)
         new -= facts
         facts |= new
         derived |= new
+        aliased_before = {node: len(aliases) for node, aliases in same.items()}
         for key in new:
             index(key)
+        # A node that gained an alias this round: the facts about it seen in
+        # earlier rounds were not rewritten with the new alias yet.
+        grown = {node for node, aliases in same.items() if len(aliases) != aliased_before.get(node, 0)}
+        if grown:
+            for key in facts:
+                s, p, o = key >> 48, (key >> 24) & mask, key & mask
+                if s in grown:
+                    for alias in same[s]:
+                        new.add(codes.key(alias, p, o))
+                if o in grown and not literal[o]:
+                    for alias in same[o]:
+                        new.add(codes.key(s, p, alias))
+            new -= facts
+            facts |= new
+            derived |= new
+            for key in new:
+                index(key)
         delta = new
-    return _kept_triples(codes, derived, type_id, same_id)
+    return _kept_statements(codes, derived, type_id, same_id)
 
 
-def _kept_triples(codes, keys, type_id: int, same_id: int):
-    """The derived keys worth keeping (see keep_entailment) as Triples, blank nodes restored."""
-    import pyoxigraph as ox
-
-    terms = [ox.BlankNode(t.value[len(SKOLEM):]) if isinstance(t, ox.NamedNode) and t.value.startswith(SKOLEM)
-             else t for t in codes.terms]
-    noise = {codes.ids[ox.NamedNode(t)] for t in _NOISE_TYPES if ox.NamedNode(t) in codes.ids}
-    ours, mask = codes.ours, codes.MASK
+def _kept_statements(codes, keys, type_id: int, same_id: int) -> list[str]:
+    """The derived keys worth keeping (see keep_entailment) as N-Triples statements."""
+    terms, ours, mask = codes.terms, codes.ours, codes.MASK
+    noise = {codes.ids[f"<{t}>"] for t in _NOISE_TYPES if f"<{t}>" in codes.ids}
     kept = []
     for key in keys:
         s, p, o = key >> 48, (key >> 24) & mask, key & mask
         if not ours[s] or (p == same_id and s == o) or (p == type_id and o in noise):
             continue
-        kept.append(ox.Triple(terms[s], terms[p], terms[o]))
+        kept.append(f"{terms[s]} {terms[p]} {terms[o]}")
     return kept

@@ -81,57 +81,90 @@ def _stderr_progress(message: str) -> None:
         print(f"kg: {message}", file=sys.stderr, flush=True)
 
 
-def parse_sources(project: Project, parser: str = "oxigraph"):
-    """Every input file's triples as pyoxigraph Quads in the file's named graph."""
+def read_sources(project: Project, parser: str = "oxigraph") -> dict:
+    """Every input file's triples as N-Triples statements (without the final " ."), by named graph.
+
+    Blank nodes get fresh labels per file: in Turtle a label belongs to its file.
+    """
     import pyoxigraph as ox
 
     from .load import graph_name_for, parse_turtle, to_oxigraph
 
-    quads = []
+    sources = {}
     for path in project.input_files():
-        graph = ox.NamedNode(str(graph_name_for(path, project)))
-        if parser == "rdflib":
-            quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in to_oxigraph(parse_turtle(path)))
-            continue
         try:
-            # Blank node labels are per file in Turtle: keep them apart across files.
-            parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=None, rename_blank_nodes=True)
-            quads.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+            if parser == "rdflib":
+                triples = to_oxigraph(parse_turtle(path))
+            else:
+                triples = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         except (SyntaxError, ValueError, OSError) as error:
             parse_turtle(path)  # rdflib's message names the line and what is wrong
             raise InputError(f"{path}: not valid Turtle: {str(error).splitlines()[0]}") from None
-    return quads
+        sources[f"<{graph_name_for(path, project)}>"] = list(dict.fromkeys(line[:-2] for line in text.splitlines()))
+    return sources
+
+
+def parse_sources(project: Project, parser: str = "oxigraph"):
+    """Every input file's triples as pyoxigraph Quads in the file's named graph."""
+    import pyoxigraph as ox
+
+    text = "".join(f"{statement} {graph} .\n" for graph, statements in read_sources(project, parser).items()
+                   for statement in statements)
+    return list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
 
 def _build(project: Project, directory: Path, engines, progress) -> None:
     import pyoxigraph as ox
 
-    from .reason import infer
+    from .reason import infer_statements
     from .settings import choose
 
     engines = engines or choose(project=project)
     timings = {}
     started = time.perf_counter()
     progress(f"parsing {len(project.input_files())} files ({engines.parser})")
-    quads = parse_sources(project, engines.parser)
-    merged = list({q.triple for q in quads})
+    # The graph travels as N-Triples text from the parser to the disk store:
+    # text is what both Oxigraph and the rules read fastest.
+    sources = read_sources(project, engines.parser)
+    named = [f"{statement} {graph} ." for graph, statements in sources.items() for statement in statements]
+    statements = list(dict.fromkeys(statement for statements in sources.values() for statement in statements))
+    del sources
     timings["parse"] = round(time.perf_counter() - started, 3)
-    progress(f"reasoning over {len(merged):,} triples ({engines.reasoner})")
-    started = time.perf_counter()
-    inferred = infer(merged, engines.reasoner)
-    timings["reason"] = round(time.perf_counter() - started, 3)
-    progress(f"storing {len(quads) + len(merged) + 2 * len(inferred):,} quads")
-    started = time.perf_counter()
     directory.mkdir(parents=True, exist_ok=True)
     # Build beside the final place and rename into place, so that a reader never
     # opens half a store and concurrent builders do not collide.
     building = Path(tempfile.mkdtemp(dir=directory, prefix=".store-"))
     store = ox.Store(str(building))
-    inferred_graph = ox.NamedNode(INFERRED_GRAPH)
-    store.bulk_extend(quads)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in inferred)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred)
+    # Oxigraph's bulk loader stores the asserted quads on the other core while
+    # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
+    # mention one wait for the second load, with the entailments about them.
+    counts = {"asserted": len(statements), "quads": len(named) + len(statements)}
+    first = _write_chunks(building, [line for line in named if "_:" not in line]
+                          + [f"{statement} ." for statement in statements if "_:" not in statement])
+    second = building.with_suffix(".last.nq")
+    with second.open("w", encoding="utf-8") as out:
+        out.writelines(f"{line}\n" for line in named if "_:" in line)
+        out.writelines(f"{statement} .\n" for statement in statements if "_:" in statement)
+    del named
+    loading = _bulk_load_in_background(store, first)
+    progress(f"reasoning over {len(statements):,} triples ({engines.reasoner}) while storing")
+    started = time.perf_counter()
+    inferred = infer_statements(statements, engines.reasoner)
+    timings["reason"] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
+    with second.open("a", encoding="utf-8") as out:
+        for graph in ("", f" <{INFERRED_GRAPH}>"):
+            out.writelines(f"{statement}{graph} .\n" for statement in inferred if "_:" in statement)
+    rest = _write_chunks(building, [f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
+                                    for statement in inferred if "_:" not in statement], first=len(first))
+    counts["inferred"] = len(inferred)
+    counts["quads"] += 2 * len(inferred)
+    del statements, inferred
+    progress(f"storing {counts['quads']:,} quads")
+    loading.add(rest)
+    _bulk_load(store, second)
+    loading.join()
     store.flush()
     del store
     final = directory / "store"
@@ -139,11 +172,71 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         shutil.rmtree(final)
     os.replace(building, final)
     timings["store"] = round(time.perf_counter() - started, 3)
-    info = {"engines": engines.describe(), "seconds": timings,
-            "asserted": len(merged), "inferred": len(inferred),
-            "quads": len(quads) + len(merged) + 2 * len(inferred)}
+    info = {"engines": engines.describe(), "seconds": timings, **counts}
     (directory / "built.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     _prune(directory)
+
+
+# Oxigraph's bulk loader holds about 1 GB per million quads of one call, so
+# quads go in calls of this size, except those with blank nodes (see _build).
+CHUNK_QUADS = 400_000
+
+
+def _write_chunks(building: Path, lines: list, first: int = 0) -> list:
+    """Write N-Quads lines into files of CHUNK_QUADS lines each, beside the store being built."""
+    documents = []
+    for number, begin in enumerate(range(0, len(lines), CHUNK_QUADS), start=first):
+        document = building.with_suffix(f".{number}.nq")
+        with document.open("w", encoding="utf-8") as out:
+            out.writelines(f"{line}\n" for line in lines[begin:begin + CHUNK_QUADS])
+        documents.append(document)
+    return documents
+
+
+def _bulk_load(store, document: Path) -> None:
+    """Load an N-Quads file with Oxigraph's bulk loader, then remove it."""
+    import pyoxigraph as ox
+
+    try:
+        store.bulk_load(path=str(document), format=ox.RdfFormat.N_QUADS, lenient=True)  # parsed once already
+    finally:
+        document.unlink()
+
+
+class _bulk_load_in_background:
+    """:func:`_bulk_load` of each document in turn, in a thread (Oxigraph lets go of the GIL).
+
+    add() queues more documents; join() waits for all, and re-raises a load's
+    error in the calling thread.
+    """
+
+    def __init__(self, store, documents: list):
+        import queue
+        import threading
+
+        self.queue, self.error = queue.Queue(), None
+        self.add(documents)
+
+        def load():
+            while (document := self.queue.get()) is not None:
+                try:
+                    if self.error is None:
+                        _bulk_load(store, document)
+                except BaseException as error:
+                    self.error = error
+
+        self.thread = threading.Thread(target=load, name="kg-bulk-load")
+        self.thread.start()
+
+    def add(self, documents: list) -> None:
+        for document in documents:
+            self.queue.put(document)
+
+    def join(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _prune(keep: Path) -> None:

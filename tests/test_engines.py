@@ -162,7 +162,7 @@ def test_a_built_store_answers_without_parsing_again(generated, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("kg.store.parse_sources", no_parsing)
+    monkeypatch.setattr("kg.store.read_sources", no_parsing)
     answer = open_engine(generated).query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
     assert int(answer.rows[0]["n"].value) == 16  # 15 generated rounds and the round without a number
 
