@@ -114,6 +114,18 @@ def test_turbo_on_the_store_reports_the_generated_violations(generated, shapes, 
     assert {f.focus for f in fast.findings} == {"res:gen-bad-0", "res:gen-bad-1", "res:gen-bad-2"}
 
 
+def test_turbo_on_text_validates_in_two_halves_and_reports_once(generated, shapes):
+    from rdflib.namespace import RDF, SH
+
+    from kg.validate import asserted_text
+
+    report = validate_graph(asserted_text(generated), shapes, "pyshacl-turbo")
+    reports = list(report.report_graph.subjects(RDF.type, SH.ValidationReport))
+    assert len(reports) == 1
+    assert report.report_graph.value(reports[0], SH.conforms).toPython() is False
+    assert len(list(report.report_graph.objects(reports[0], SH.result))) == len(report.findings) == 3
+
+
 # --- queries ---------------------------------------------------------------------------------------
 
 def test_every_saved_query_gives_the_same_rows_on_both_engines_on_a_generated_graph(generated, monkeypatch):
