@@ -246,6 +246,9 @@ def _prune(keep: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
+_ASSERTED_PATTERN = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }}"
+
+
 class GraphView:
     """The store seen reasoned (as it is) or asserted only (without the entailments).
 
@@ -262,29 +265,38 @@ class GraphView:
         self._inferred = ox.NamedNode(INFERRED_GRAPH)
         self._asserted_copy = None
 
-    def query(self, text: str, prefixes=None):
+    def query(self, text: str, prefixes=None, substitutions=None):
         if self.reasoned:
-            return self.store.query(text, prefixes=prefixes)
+            return self.store.query(text, prefixes=prefixes, substitutions=substitutions)
         if self._asserted_copy is None:
             import pyoxigraph as ox
 
             self._asserted_copy = ox.Store()
             self._asserted_copy.bulk_extend(iter(self))
-        return self._asserted_copy.query(text, prefixes=prefixes)
+        return self._asserted_copy.query(text, prefixes=prefixes, substitutions=substitutions)
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
         import pyoxigraph as ox
 
+        if self.reasoned:
+            yield from self.store.quads_for_pattern(subject, predicate, obj, graph_name)
+            return
+        if isinstance(graph_name, ox.DefaultGraph):
+            # The asserted default graph is the merge of the sources' graphs. SPARQL
+            # drops the inferred graph's quads before any term is decoded: a country
+            # has thousands of inferred triples, and decoding is what costs here.
+            given = {ox.Variable(name): term for name, term in (("s", subject), ("p", predicate), ("o", obj))
+                     if term is not None}
+            for row in self.store.query(_ASSERTED_PATTERN, substitutions=given):
+                yield ox.Quad(row["s"], row["p"], row["o"], graph_name)
+            return
         for quad in self.store.quads_for_pattern(subject, predicate, obj, graph_name):
-            if self.reasoned:
-                yield quad
-            elif quad.graph_name == self._inferred:
+            if quad.graph_name == self._inferred:
                 continue
-            elif isinstance(quad.graph_name, ox.DefaultGraph) and \
+            if isinstance(quad.graph_name, ox.DefaultGraph) and \
                     ox.Quad(quad.subject, quad.predicate, quad.object, self._inferred) in self.store:
                 continue
-            else:
-                yield quad
+            yield quad
 
     def named_graphs(self):
         return [g for g in self.store.named_graphs() if self.reasoned or g != self._inferred]
