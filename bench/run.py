@@ -96,18 +96,18 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
 
     project = Project(root)
     if step == "parse":
-        from kg.store import parse_sources
+        from kg.store import read_sources
 
         started = time.perf_counter()
-        parse_sources(project, engine)
+        read_sources(project, engine)
         return time.perf_counter() - started
     if step == "reason":
-        from kg.reason import infer
-        from kg.store import parse_sources
+        from kg.reason import infer_statements
+        from kg.store import read_sources
 
-        triples = list({q.triple for q in parse_sources(project, "oxigraph")})
+        statements = list(dict.fromkeys(s for part in read_sources(project, "oxigraph").values() for s in part))
         started = time.perf_counter()
-        infer(triples, engine)
+        infer_statements(statements, engine)
         return time.perf_counter() - started
     if step == "build":
         from kg.settings import choose

@@ -42,3 +42,24 @@ def test_old_caches_are_pruned(copied_project, tmp_path):
         (copied_project.data_dir / "reference.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     build_dir(copied_project)
     assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir()]) == 1
+
+
+def test_a_blank_node_is_one_node_in_every_graph_of_the_store(project):
+    """The store is written by several bulk loads, and each gives blank nodes fresh ids:
+    the evidence nodes (blank) must still join across the sources' graphs, the
+    default graph and the inferred graph."""
+    engine = open_engine(project)
+    prefixes = ("PREFIX ap: <https://w3id.org/astana-kg/ontology#> "
+                "PREFIX prov: <http://www.w3.org/ns/prov#> ")
+    joined = engine.query(prefixes + """SELECT (COUNT(*) AS ?n) WHERE {
+        GRAPH ?g { ?fact ap:evidence ?evidence }
+        ?evidence prov:wasDerivedFrom|prov:wasQuotedFrom ?document .
+        GRAPH <https://w3id.org/astana-kg/resource/graph/inferred> { ?evidence a ?class }
+    }""")
+    assert int(joined.rows[0]["n"].value) > 100
+    orphans = engine.query(prefixes + """ASK {
+        GRAPH <https://w3id.org/astana-kg/resource/graph/inferred> { ?node ?p ?o }
+        FILTER (isBlank(?node))
+        FILTER NOT EXISTS { GRAPH ?g { ?node ?q ?r } FILTER (?g != <https://w3id.org/astana-kg/resource/graph/inferred>) }
+    }""")
+    assert orphans.boolean is False
