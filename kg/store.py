@@ -135,38 +135,48 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     # Build beside the final place and rename into place, so that a reader never
     # opens half a store and concurrent builders do not collide.
     building = Path(tempfile.mkdtemp(dir=directory, prefix=".store-"))
-    store = ox.Store(str(building))
-    # Oxigraph's bulk loader stores the asserted quads on the other core while
-    # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
-    # mention one wait for the second load, with the entailments about them.
-    counts = {"asserted": len(statements), "quads": len(named) + len(statements)}
-    first = _write_chunks(building, [line for line in named if "_:" not in line]
-                          + [f"{statement} ." for statement in statements if "_:" not in statement])
-    second = building.with_suffix(".last.nq")
-    with second.open("w", encoding="utf-8") as out:
-        out.writelines(f"{line}\n" for line in named if "_:" in line)
-        out.writelines(f"{statement} .\n" for statement in statements if "_:" in statement)
-    del named
-    loading = _bulk_load_in_background(store, first)
-    progress(f"reasoning over {len(statements):,} triples ({engines.reasoner}) while storing")
-    started = time.perf_counter()
-    inferred = infer_statements(statements, engines.reasoner)
-    timings["reason"] = round(time.perf_counter() - started, 3)
-    started = time.perf_counter()
-    with second.open("a", encoding="utf-8") as out:
-        for graph in ("", f" <{INFERRED_GRAPH}>"):
-            out.writelines(f"{statement}{graph} .\n" for statement in inferred if "_:" in statement)
-    rest = _write_chunks(building, [f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
-                                    for statement in inferred if "_:" not in statement], first=len(first))
-    counts["inferred"] = len(inferred)
-    counts["quads"] += 2 * len(inferred)
-    del statements, inferred
-    progress(f"storing {counts['quads']:,} quads")
-    loading.add(rest)
-    _bulk_load(store, second)
-    loading.join()
-    store.flush()
-    del store
+    loading = None
+    try:
+        store = ox.Store(str(building))
+        # Oxigraph's bulk loader stores the asserted quads on the other core while
+        # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
+        # mention one wait for the second load, with the entailments about them.
+        counts = {"asserted": len(statements), "quads": len(named) + len(statements)}
+        first = _write_chunks(building, [line for line in named if "_:" not in line]
+                              + [f"{statement} ." for statement in statements if "_:" not in statement])
+        second = building.with_suffix(".last.nq")
+        with second.open("w", encoding="utf-8") as out:
+            out.writelines(f"{line}\n" for line in named if "_:" in line)
+            out.writelines(f"{statement} .\n" for statement in statements if "_:" in statement)
+        del named
+        loading = _BackgroundLoader(store, first)
+        progress(f"reasoning over {len(statements):,} triples ({engines.reasoner}) while storing")
+        started = time.perf_counter()
+        inferred = infer_statements(statements, engines.reasoner)
+        timings["reason"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        with second.open("a", encoding="utf-8") as out:
+            for graph in ("", f" <{INFERRED_GRAPH}>"):
+                out.writelines(f"{statement}{graph} .\n" for statement in inferred if "_:" in statement)
+        rest = _write_chunks(building, [f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
+                                        for statement in inferred if "_:" not in statement], first=len(first))
+        counts["inferred"] = len(inferred)
+        counts["quads"] += 2 * len(inferred)
+        del statements, inferred
+        progress(f"storing {counts['quads']:,} quads")
+        loading.add(rest)
+        _bulk_load(store, second)
+        loading.join()
+        store.flush()
+        del store
+    except BaseException:
+        # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.
+        if loading is not None:
+            loading.abandon()
+        shutil.rmtree(building, ignore_errors=True)
+        for leftover in building.parent.glob(building.name + ".*"):
+            leftover.unlink(missing_ok=True)
+        raise
     final = directory / "store"
     if final.exists():
         shutil.rmtree(final)
@@ -203,24 +213,24 @@ def _bulk_load(store, document: Path) -> None:
         document.unlink()
 
 
-class _bulk_load_in_background:
+class _BackgroundLoader:
     """:func:`_bulk_load` of each document in turn, in a thread (Oxigraph lets go of the GIL).
 
     add() queues more documents; join() waits for all, and re-raises a load's
-    error in the calling thread.
+    error in the calling thread; abandon() skips what is still queued.
     """
 
     def __init__(self, store, documents: list):
         import queue
         import threading
 
-        self.queue, self.error = queue.Queue(), None
+        self.queue, self.error, self.abandoned = queue.Queue(), None, False
         self.add(documents)
 
         def load():
             while (document := self.queue.get()) is not None:
                 try:
-                    if self.error is None:
+                    if self.error is None and not self.abandoned:
                         _bulk_load(store, document)
                 except BaseException as error:
                     self.error = error
@@ -237,6 +247,11 @@ class _bulk_load_in_background:
         self.thread.join()
         if self.error is not None:
             raise self.error
+
+    def abandon(self) -> None:
+        self.abandoned = True
+        self.queue.put(None)
+        self.thread.join()
 
 
 def _prune(keep: Path) -> None:

@@ -63,3 +63,16 @@ def test_a_blank_node_is_one_node_in_every_graph_of_the_store(project):
         FILTER NOT EXISTS { GRAPH ?g { ?node ?q ?r } FILTER (?g != <https://w3id.org/astana-kg/resource/graph/inferred>) }
     }""")
     assert orphans.boolean is False
+
+
+def test_a_build_the_reasoner_refuses_leaves_nothing_half_built(copied_project, tmp_path):
+    from kg.errors import InputError
+    from kg.settings import FAST
+
+    ontology = copied_project.ontology_file
+    ontology.write_text(ontology.read_text(encoding="utf-8")
+                        + "\nap:meets a owl:ObjectProperty , owl:SymmetricProperty .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="does not implement <http://www.w3.org/2002/07/owl#SymmetricProperty>"):
+        build_dir(copied_project, FAST)
+    left = [path.name for path in (tmp_path / "cache").rglob("*")]
+    assert left and not [name for name in left if name.startswith(".store-")]
