@@ -303,9 +303,9 @@ def _term_text(term) -> str:
 def infer_statements(statements, reasoner: str = "rules") -> list[str]:
     """The kept entailments of N-Triples statements (see :func:`statement`), as statements.
 
-    The build uses this form: it reads the graph as text from the store and
-    writes the entailments back as text, so that a million triples never become
-    a million Python objects.
+    The build uses this form: it has Oxigraph parse the sources to text and
+    hands the entailments to Oxigraph's bulk loader as text, so that a million
+    triples never become a million Python objects.
     """
     if reasoner == "rules":
         return _rules_inferred(statements)
