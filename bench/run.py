@@ -103,9 +103,9 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
         return time.perf_counter() - started
     if step == "reason":
         from kg.reason import infer_statements
-        from kg.store import read_sources
+        from kg.store import merged_statements, read_sources
 
-        statements = list(dict.fromkeys(s for part in read_sources(project, "oxigraph").values() for s in part))
+        statements = merged_statements(read_sources(project, "oxigraph"))
         started = time.perf_counter()
         infer_statements(statements, engine)
         return time.perf_counter() - started

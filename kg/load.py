@@ -100,14 +100,13 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 def _check_iris(path: Path, text: str, graph: Graph) -> None:
     """rdflib accepts some IRIs Turtle forbids (a space inside, a quoted string as subject)
     and resolves relative ones against the file's own location; neither makes a stable IRI."""
+    import pyoxigraph as ox
     from rdflib import Literal
 
     for subject in {s for s in graph.subjects() if isinstance(s, Literal)}:
         position = text.find(f'"{subject}"')
         line = text.count("\n", 0, position) + 1 if position >= 0 else 1
         raise InputError(f'{path}:{line}: Turtle syntax error: a literal ("{subject}") cannot be the subject of a triple')
-    import pyoxigraph as ox
-
     base = path.resolve().as_uri()
     nodes = {n for triple in graph for n in triple}
     iris = {n for n in nodes if isinstance(n, URIRef)} | {n.datatype for n in nodes if isinstance(n, Literal) and n.datatype}

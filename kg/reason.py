@@ -1,7 +1,9 @@
 """The OWL 2 RL closure of the graph, by one of three reasoners behind one interface.
 
-``reasoner.inferred(triples) -> list of pyoxigraph Triples``: the entailments
-about this project's own terms and individuals that are not already asserted.
+``infer(triples, reasoner)`` (pyoxigraph Triples in and out) and
+``infer_statements(statements, reasoner)`` (N-Triples text in and out, what the
+build uses) give the entailments about this project's own terms and
+individuals that are not already asserted.
 
 - ``owlrl``: the reference (rdflib + owlrl). Exact, slow: about a minute for
   100,000 triples.
@@ -201,15 +203,8 @@ def _check_supported(used: set, statements) -> None:
                              "use --engine reasoner=owlrl")
 
 
-def _schema_of(triples):
-    """The schema triples, their owlrl closure, and the rule parameters read from it."""
-    import pyoxigraph as ox
-
-    schema = [t for t in triples
-              if t.predicate.value in _SCHEMA_PREDICATES
-              or (t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode) and t.object.value in _SCHEMA_TYPES)
-              or (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(SKOLEM)
-                  and t.predicate.value in (OWL + "onProperty", OWL + "someValuesFrom"))]
+def _schema_of(schema):
+    """The owlrl closure of the schema triples (blank nodes skolemized), and the rule parameters read from it."""
     closed = set(_owlrl_closure(schema)) | set(schema)
 
     def pairs(predicate):

@@ -105,13 +105,9 @@ def read_sources(project: Project, parser: str = "oxigraph") -> dict:
     return sources
 
 
-def parse_sources(project: Project, parser: str = "oxigraph"):
-    """Every input file's triples as pyoxigraph Quads in the file's named graph."""
-    import pyoxigraph as ox
-
-    text = "".join(f"{statement} {graph} .\n" for graph, statements in read_sources(project, parser).items()
-                   for statement in statements)
-    return list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+def merged_statements(sources: dict) -> list:
+    """The statements of :func:`read_sources` merged into one graph: each triple once, in file order."""
+    return list(dict.fromkeys(statement for statements in sources.values() for statement in statements))
 
 
 def _build(project: Project, directory: Path, engines, progress) -> None:
@@ -128,7 +124,7 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     # text is what both Oxigraph and the rules read fastest.
     sources = read_sources(project, engines.parser)
     named = [f"{statement} {graph} ." for graph, statements in sources.items() for statement in statements]
-    statements = list(dict.fromkeys(statement for statements in sources.values() for statement in statements))
+    statements = merged_statements(sources)
     del sources
     timings["parse"] = round(time.perf_counter() - started, 3)
     directory.mkdir(parents=True, exist_ok=True)

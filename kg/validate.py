@@ -198,11 +198,9 @@ def asserted_text(project: Project | None = None) -> str:
     Read from the sources, not from the built store: Oxigraph parses a million
     triples in seconds, where reading them back from RocksDB takes half a minute.
     """
-    from .store import read_sources
+    from .store import merged_statements, read_sources
 
-    statements = dict.fromkeys(statement for statements in read_sources(project or default_project()).values()
-                               for statement in statements)
-    return "".join(f"{statement} .\n" for statement in statements)
+    return "".join(f"{statement} .\n" for statement in merged_statements(read_sources(project or default_project())))
 
 
 def _cache_path(project: Project, validator: str):
@@ -353,10 +351,10 @@ def neighbourhood(new, project: Project | None = None) -> tuple[list, list]:
     import pyoxigraph as ox
 
     from .namespace import ONTOLOGY_IRI
-    from .store import open_store
+    from .store import GraphView, open_store
 
     store = open_store(project, reasoned=False)
-    reasoned = open_store(project, reasoned=True)
+    reasoned = GraphView(store.store, reasoned=True)
     default = ox.DefaultGraph()
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 

@@ -20,9 +20,9 @@ import pytest
 
 from kg.errors import InputError
 from kg.load import parse_turtle
-from kg.reason import infer
+from kg.reason import infer, parse_statements
 from kg.settings import FAST, REFERENCE, SMALL, choose
-from kg.store import parse_sources
+from kg.store import merged_statements, read_sources
 from kg.validate import validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def generated(tmp_path_factory):
 
 
 def triples_of(project):
-    return list({q.triple for q in parse_sources(project, "oxigraph")})
+    return parse_statements(merged_statements(read_sources(project, "oxigraph")))
 
 
 def as_rdflib(project):
