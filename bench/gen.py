@@ -29,6 +29,7 @@ PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ROUNDS_PER_SOURCE = 50
+GUARANTORS = ["russia", "turkey", "iran"]
 COUNTRIES = ["russia", "turkey", "iran", "syria", "jordan", "lebanon", "iraq", "united-states"]
 OBSERVERS = ["jordan", "lebanon", "iraq", "united-nations", "icrc"]
 KINDS = ["Remark", "Announcement", "JointStatement", "Declaration"]
@@ -73,12 +74,16 @@ def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> No
     out.add(r, iri(AP + "startDate"), typed(start.isoformat(), "date"))
     out.add(r, iri(AP + "endDate"), typed((start + datetime.timedelta(days=1)).isoformat(), "date"))
     out.add(r, iri(AP + "venue"), iri(RES + rng.choice(["astana", "sochi"])))
-    for guarantor in ("russia", "turkey", "iran"):
+    for guarantor in GUARANTORS:
         out.add(r, iri(AP + "hasGuarantor"), iri(RES + guarantor))
-    for observer in rng.sample(OBSERVERS, 3):
-        out.add(r, iri(AP + "hasObserver"), iri(RES + observer))
     out.evidence(r, source, f"r{number}")
+    observers = rng.sample(OBSERVERS, 3)
+    for observer in observers:
+        out.add(r, iri(AP + "hasObserver"), iri(RES + observer))
     for d, party in enumerate(rng.sample(COUNTRIES, 5)):
+        if party not in GUARANTORS and party not in observers:
+            # A delegation's party takes part in its meeting (rule delegation-party-absent).
+            out.add(r, iri(AP + "hasParticipant"), iri(RES + party))
         delegation = iri(f"{RES}gen-round-{number:06d}-delegation-{party}")
         out.add(delegation, iri(RDF_TYPE), iri(AP + "Delegation"))
         out.add(delegation, iri(PREF), text(f"{party} delegation at synthetic round {number}"))

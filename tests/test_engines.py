@@ -114,6 +114,17 @@ def test_turbo_on_the_store_reports_the_generated_violations(generated, shapes, 
     assert {f.focus for f in fast.findings} == {"res:gen-bad-0", "res:gen-bad-1", "res:gen-bad-2"}
 
 
+def test_the_generated_graph_breaks_no_rule(generated, monkeypatch):
+    """Its only violations are the deliberate ones, which the shapes catch; every rule holds."""
+    from kg.checks import load_checks, run_checks
+    from kg.store import open_engine
+
+    monkeypatch.setenv("KG_ROOT", str(generated.root))
+    results = run_checks(open_engine(generated), load_checks(generated.queries_dir / "rules"))
+    assert len(results) == 6
+    assert {result.check.name: result.rows for result in results if result.rows} == {}
+
+
 def test_turbo_on_text_validates_in_two_halves_and_reports_once(generated, shapes):
     from rdflib.namespace import RDF, SH
 
