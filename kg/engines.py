@@ -36,12 +36,17 @@ class OxigraphEngine:
             return Result(form="ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
+            columns = list(enumerate(variables))
+            converted = {}  # a large answer repeats its terms: convert each one once
             rows = []
             for solution in answer:
                 row = {}
-                for name in variables:
-                    term = from_oxigraph(solution[name])
-                    if term is not None:
+                for index, name in columns:
+                    value = solution[index]
+                    if value is not None:
+                        term = converted.get(value)
+                        if term is None:
+                            term = converted[value] = from_oxigraph(value)
                         row[name] = term
                 rows.append(row)
             return Result(form="select", variables=variables, rows=rows)
