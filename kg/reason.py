@@ -367,6 +367,15 @@ def _rules_inferred(statements) -> list[str]:
         if p == same_id:
             same.setdefault(s, set()).add(o)
 
+    def settle(candidates: set) -> set:
+        """The candidates not yet known, now recorded as derived and indexed."""
+        candidates -= facts
+        facts.update(candidates)
+        derived.update(candidates)
+        for key in candidates:
+            index(key)
+        return candidates
+
     for key in facts:
         index(key)
     delta = set(facts)
@@ -419,29 +428,22 @@ def _rules_inferred(statements) -> list[str]:
                 if not literal[o]:
                     for alias in same.get(o, ()):
                         add((key & ~mask) | alias)
-        new -= facts
-        facts |= new
-        derived |= new
         aliased_before = {node: len(aliases) for node, aliases in same.items()}
-        for key in new:
-            index(key)
+        new = settle(new)
         # A node that gained an alias this round: the facts about it seen in
         # earlier rounds were not rewritten with the new alias yet.
         grown = {node for node, aliases in same.items() if len(aliases) != aliased_before.get(node, 0)}
         if grown:
+            rewritten = set()
             for key in facts:
                 s, p, o = key >> 48, (key >> 24) & mask, key & mask
                 if s in grown:
                     for alias in same[s]:
-                        new.add(codes.key(alias, p, o))
+                        rewritten.add(codes.key(alias, p, o))
                 if o in grown and not literal[o]:
                     for alias in same[o]:
-                        new.add(codes.key(s, p, alias))
-            new -= facts
-            facts |= new
-            derived |= new
-            for key in new:
-                index(key)
+                        rewritten.add(codes.key(s, p, alias))
+            new |= settle(rewritten)
         delta = new
     return _kept_statements(codes, derived, type_id, same_id)
 

@@ -26,6 +26,8 @@ from kg.store import merged_statements, read_sources
 from kg.validate import validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
+AP = "https://w3id.org/astana-kg/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 SCHEMA_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#" + p for p in ("subClassOf", "subPropertyOf", "domain", "range")} | \
     {"http://www.w3.org/2002/07/owl#" + p for p in ("equivalentClass", "equivalentProperty")}
@@ -65,6 +67,26 @@ def test_rules_give_owlrls_closure_on_the_shipped_graph(project):
 def test_rules_give_owlrls_closure_on_a_generated_graph_with_violations(generated):
     triples = triples_of(generated)
     assert set(infer(triples, "rules")) == set(infer(triples, "owlrl"))
+
+
+def test_rules_give_owlrls_closure_when_a_functional_property_merges_nodes(project):
+    """The two agents d1 represents become owl:sameAs in the first round of rules;
+    everything else derived in that round must still be reasoned on."""
+    facts = b"""@prefix ap: <https://w3id.org/astana-kg/ontology#> . @prefix res: <https://w3id.org/astana-kg/resource/> .
+        res:d1 ap:represents res:a1 , res:a2 ; ap:delegationAt res:m1 ; ap:hasHead res:p1 .
+        res:d2 ap:represents res:a2 ; ap:hasHead res:p2 .
+        res:d3 ap:represents res:a3 ; ap:hasHead res:p2 .
+        res:s1 ap:statedBy res:a1 .
+        res:m1 ap:hasObserver res:a3 .
+    """
+    ontology = [q.triple for q in ox.parse(path=str(project.ontology_file), format=ox.RdfFormat.TURTLE)]
+    triples = ontology + [q.triple for q in ox.parse(facts, format=ox.RdfFormat.TURTLE)]
+    rules = set(infer(triples, "rules"))
+    assert rules == set(infer(triples, "owlrl"))
+    same_as, person = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"), ox.NamedNode(AP + "Person")
+    resource = "https://w3id.org/astana-kg/resource/"
+    assert ox.Triple(ox.NamedNode(resource + "a1"), same_as, ox.NamedNode(resource + "a2")) in rules
+    assert ox.Triple(ox.NamedNode(resource + "p1"), ox.NamedNode(RDF_TYPE), person) in rules
 
 
 def test_reasonable_differs_from_owlrl_only_by_schema_tautologies(project):
