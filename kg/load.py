@@ -107,13 +107,13 @@ def _check_iris(path: Path, text: str, graph: Graph) -> None:
         position = text.find(f'"{subject}"')
         line = text.count("\n", 0, position) + 1 if position >= 0 else 1
         raise InputError(f'{path}:{line}: Turtle syntax error: a literal ("{subject}") cannot be the subject of a triple')
-    base = path.resolve().as_uri()
+    folder = path.resolve().as_uri().rsplit("/", 1)[0]
     nodes = {n for triple in graph for n in triple}
     iris = {n for n in nodes if isinstance(n, URIRef)} | {n.datatype for n in nodes if isinstance(n, Literal) and n.datatype}
     for node in iris:
         iri = str(node)
         problem = ("contains a character IRIs may not hold" if _NOT_IN_IRI.search(iri)
-                   else "is relative; write a prefixed name or a full https:// IRI" if iri.startswith(base.rsplit("/", 1)[0])
+                   else "is relative; write a prefixed name or a full https:// IRI" if iri.startswith(folder)
                    else None)
         if problem is None:
             try:
@@ -121,7 +121,7 @@ def _check_iris(path: Path, text: str, graph: Graph) -> None:
             except ValueError as error:
                 problem = f"is not a valid IRI ({str(error)[0].lower()}{str(error)[1:]})"
         if problem:
-            shown = iri[len(base.rsplit("/", 1)[0]) + 1:] if iri.startswith(base.rsplit("/", 1)[0]) else iri
+            shown = iri[len(folder) + 1:] if iri.startswith(folder) else iri
             # A prefixed name is written with its namespace elsewhere: look for the namespace then.
             position = text.find(shown)
             if position < 0:

@@ -31,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+from itertools import chain
 from pathlib import Path
 
 from . import __version__
@@ -136,14 +137,10 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         store = ox.Store(str(building))
         # Oxigraph's bulk loader stores the asserted quads on the other core while
         # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
-        # mention one wait for the second load, with the entailments about them.
+        # mention one wait for the last load, with the entailments about them.
         counts = {"asserted": len(statements), "quads": len(named) + len(statements)}
-        first = _write_chunks(building, [line for line in named if "_:" not in line]
-                              + [f"{statement} ." for statement in statements if "_:" not in statement])
-        second = building.with_suffix(".last.nq")
-        with second.open("w", encoding="utf-8") as out:
-            out.writelines(f"{line}\n" for line in named if "_:" in line)
-            out.writelines(f"{statement} .\n" for statement in statements if "_:" in statement)
+        last = building.with_suffix(".last.nq")
+        first = _stage(building, chain(named, (f"{statement} ." for statement in statements)), last)
         del named
         loading = _BackgroundLoader(store, first)
         progress(f"reasoning over {len(statements):,} triples ({engines.reasoner}) while storing")
@@ -151,17 +148,14 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         inferred = infer_statements(statements, engines.reasoner)
         timings["reason"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        with second.open("a", encoding="utf-8") as out:
-            for graph in ("", f" <{INFERRED_GRAPH}>"):
-                out.writelines(f"{statement}{graph} .\n" for statement in inferred if "_:" in statement)
-        rest = _write_chunks(building, [f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
-                                        for statement in inferred if "_:" not in statement], first=len(first))
+        rest = _stage(building, (f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
+                                 for statement in inferred), last, first=len(first))
         counts["inferred"] = len(inferred)
         counts["quads"] += 2 * len(inferred)
         del statements, inferred
         progress(f"storing {counts['quads']:,} quads")
         loading.add(rest)
-        _bulk_load(store, second)
+        _bulk_load(store, last)
         loading.join()
         store.flush()
         del store
@@ -186,6 +180,19 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
 # Oxigraph's bulk loader holds about 1 GB per million quads of one call, so
 # quads go in calls of this size, except those with blank nodes (see _build).
 CHUNK_QUADS = 400_000
+
+
+def _stage(building: Path, lines, last: Path, first: int = 0) -> list:
+    """Append the N-Quads lines that mention a blank node to ``last``, the one load
+    they all share; write the others in chunks (see _write_chunks) and return those."""
+    plain = []
+    with last.open("a", encoding="utf-8") as out:
+        for line in lines:
+            if "_:" in line:
+                out.write(f"{line}\n")
+            else:
+                plain.append(line)
+    return _write_chunks(building, plain, first)
 
 
 def _write_chunks(building: Path, lines: list, first: int = 0) -> list:

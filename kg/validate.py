@@ -340,11 +340,10 @@ def neighbourhood(new, project: Project | None = None) -> tuple[list, list]:
     holds the links into those nodes (up to INBOUND_LIMIT per node): the rules
     need them, SHACL does not (no shape uses an inverse path), and each partly
     seen node would be a finding to decode and drop. The links come from the
-    reasoned graph, which is cheaper to read and changes nothing for the
-    rules, which run on the closure anyway; so do the linking nodes' classes,
-    which is why they are not fetched (a node the new facts touch has all its
-    triples in the first list). A 20-triple file yields a few thousand
-    triples, whatever the size of the graph.
+    reasoned graph: it is cheaper to read than the asserted view, and the
+    rules run on the closure anyway. The linking nodes' classes are not
+    fetched: the rules derive them from the links. A 20-triple file yields a
+    few thousand triples, whatever the size of the graph.
     """
     from itertools import islice
 
