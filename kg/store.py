@@ -319,6 +319,36 @@ class GraphView:
     def named_graphs(self):
         return [g for g in self.store.named_graphs() if self.reasoned or g != self._inferred]
 
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per graph: the default graph ("") first, then each named graph's IRI, sorted.
+
+        Counted by the store, not in Python: at a million triples that is a
+        second instead of a minute.
+        """
+        named = {row[0].value: int(row[1].value) for row in self.store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        default = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
+        if not self.reasoned:
+            # The default graph holds every inferred triple (see _build); the asserted one is the rest.
+            default -= named.pop(INFERRED_GRAPH, 0)
+        return {"": default, **dict(sorted(named.items()))}
+
+    def dump_graph(self, graph: str, path: Path) -> None:
+        """Write one graph ("" for the default graph) to ``path`` as N-Triples, serialized by the store."""
+        import pyoxigraph as ox
+
+        if graph or self.reasoned:
+            self.store.dump(str(path), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
+            return
+        # The asserted default graph: the default graph's lines that are not in the inferred
+        # graph. Both come from the same serializer, so one triple is one identical line.
+        inferred = set(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._inferred).splitlines(True))
+        merged = path.with_suffix(".merged")
+        self.store.dump(str(merged), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        with merged.open("rb") as lines, path.open("wb") as out:
+            out.writelines(line for line in lines if line not in inferred)
+        merged.unlink()
+
     def __iter__(self):
         return self.quads_for_pattern(None, None, None, None)
 

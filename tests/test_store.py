@@ -76,3 +76,24 @@ def test_a_build_the_reasoner_refuses_leaves_nothing_half_built(copied_project, 
         build_dir(copied_project, FAST)
     left = [path.name for path in (tmp_path / "cache").rglob("*")]
     assert left and not [name for name in left if name.startswith(".store-")]
+
+
+@pytest.mark.parametrize("reasoned", [True, False], ids=["reasoned", "asserted"])
+def test_each_graph_is_counted_and_written_as_the_view_sees_it(project, tmp_path, reasoned):
+    """graph_sizes() and dump_graph() (what kg load sends) agree with the view's own quads,
+    graph by graph; the asserted default graph leaves out every entailment."""
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    view = open_store(project, reasoned=reasoned)
+    expected = {}
+    for quad in view:
+        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        expected.setdefault(graph, set()).add(f"{quad.subject} {quad.predicate} {quad.object} .")
+    sizes = view.graph_sizes()
+    assert sizes == {graph: len(lines) for graph, lines in expected.items()}
+    assert list(sizes)[0] == "" and list(sizes)[1:] == sorted(sizes)[1:]
+    for graph in ("", "https://w3id.org/astana-kg/resource/source/compilation-round-07"):
+        view.dump_graph(graph, tmp_path / "graph.nt")
+        assert set((tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()) == expected[graph]

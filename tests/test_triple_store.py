@@ -237,3 +237,41 @@ def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
         time.sleep(0.2)
     else:
         pytest.fail("the oxigraph server kept running after kg serve stopped")
+
+
+# --- how a graph travels: requests of bounded size, blank nodes as skolem IRIs -----------
+
+def test_a_large_graph_goes_in_several_requests_and_replace_still_replaces(oxigraph_server):
+    from kg.remote import upload_graphs
+
+    graph = "https://example.org/graph/large"
+    lines = [f"<https://example.org/s{n}> <https://example.org/p> \"{n}\" .\n".encode() for n in range(2500)]
+    chunks = lambda: (b"".join(lines[n:n + 100]) for n in range(0, len(lines), 100))  # noqa: E731
+    sent = []
+    for _ in range(2):
+        upload_graphs([(graph, len(lines), chunks)], oxigraph_server.store_url, replace=True,
+                      connection=Connection(timeout=60), progress=lambda _graph, triples: sent.append(triples),
+                      request_triples=1000)
+    assert sent == [1000, 1000, 500] * 2
+    count = RemoteEngine(oxigraph_server.query_url).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert count.rows[0]["n"].value == "2500"
+
+
+def test_blank_nodes_become_skolem_iris_but_text_in_literals_stays(tmp_path):
+    from concurrent.futures import Future
+
+    from kg.remote import SKOLEM_BASE, _skolemized_chunks, skolem_iris
+
+    default_graph = tmp_path / "default.nt"
+    default_graph.write_text(
+        '<https://example.org/fact> <https://example.org/evidence> _:e1 .\n'
+        '_:e1 <https://example.org/quote> "ends with _:e1" .\n', encoding="utf-8")
+    skolem = skolem_iris(default_graph)
+    assert list(skolem) == [b"e1"]
+    iri = skolem[b"e1"].decode()
+    assert iri.startswith(f"<{SKOLEM_BASE}") and len(iri) == len(SKOLEM_BASE) + 26
+    written = Future()
+    written.set_result(None)
+    assert b"".join(_skolemized_chunks(written, default_graph, skolem)()).decode() == (
+        f'<https://example.org/fact> <https://example.org/evidence> {iri} .\n'
+        f'{iri} <https://example.org/quote> "ends with _:e1" .\n')

@@ -35,9 +35,10 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
     """
     from ..remote import Connection, load_into_server
 
-    report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
-                              connection=Connection(timeout=timeout, retries=retries), progress=_progress())
-    _clear_progress()
+    with _UploadBar() as bar:
+        report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
+                                  connection=Connection(timeout=timeout, retries=retries),
+                                  sizes=bar.start, progress=bar.advance)
     named = len(report.uploaded) - 1
     click.echo(f"Loaded {report.total} triples: {report.uploaded['']} in the default graph "
                f"and {report.total - report.uploaded['']} in {named} named graphs.")
@@ -52,21 +53,28 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
                f"and every named graph's count matches.")
 
 
-def _progress():
-    """A byte counter on stderr while uploading, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    sent = {"bytes": 0}
+class _UploadBar:
+    """A bar of the triples sent so far, on stderr, on a terminal only."""
 
-    def report(graph, size):
-        sent["bytes"] += size
-        click.echo(f"\ruploading … {sent['bytes'] / 1e6:8.1f} MB sent", err=True, nl=False)
-    return report
+    def __init__(self):
+        self.bar = None
 
+    def start(self, sizes: dict[str, int]) -> None:
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=sum(sizes.values()), label="uploading", file=sys.stderr,
+                                         show_pos=True, show_eta=True)
+            self.bar.render_progress()
 
-def _clear_progress():
-    if sys.stderr.isatty():
-        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+    def advance(self, _graph: str, triples: int) -> None:
+        if self.bar is not None:
+            self.bar.update(triples)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 @click.command(epilog=EPILOG)
@@ -91,8 +99,9 @@ def serve(port):
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as location:
         server = start_oxigraph(Path(location), port)
         try:
-            report = load_into_server(server.query_url, server.store_url, replace=True, reasoned=True,
-                                      connection=Connection(timeout=300))
+            with _UploadBar() as bar:
+                report = load_into_server(server.query_url, server.store_url, replace=True, reasoned=True,
+                                          connection=Connection(timeout=300), sizes=bar.start, progress=bar.advance)
             click.echo(f"Serving {report.total} triples (reasoned) at {server.base_url}/")
             page = f"{server.base_url}/?endpoint={urllib.parse.quote(server.query_url, safe='')}"
             click.echo(f"SPARQL endpoint: {server.query_url}")
