@@ -204,7 +204,7 @@ def graph_store_url(graph_store: str, graph: str) -> str:
 REQUEST_TRIPLES = 50_000
 
 
-def upload_graphs(graphs: Iterable[tuple[str, int, Callable[[], Iterator[bytes]]]], graph_store: str,
+def upload_graphs(graphs: Iterable[tuple[str, int, Iterable[bytes]]], graph_store: str,
                   replace: bool, connection: Connection,
                   progress: Callable[[str, int], None] | None = None,
                   request_triples: int = REQUEST_TRIPLES) -> dict[str, int]:
@@ -219,7 +219,7 @@ def upload_graphs(graphs: Iterable[tuple[str, int, Callable[[], Iterator[bytes]]
     for graph, count, chunks in graphs:
         address = graph_store_url(graph_store, graph)
         method = "PUT" if replace else "POST"
-        for body in _requests(chunks(), request_triples):
+        for body in _requests(chunks, request_triples):
             connection.request(method, address, body=body, headers={"Content-Type": N_TRIPLES})
             method = "POST"
             if progress:
@@ -230,7 +230,7 @@ def upload_graphs(graphs: Iterable[tuple[str, int, Callable[[], Iterator[bytes]]
     return uploaded
 
 
-def _requests(chunks: Iterator[bytes], triples: int) -> Iterator[bytes]:
+def _requests(chunks: Iterable[bytes], triples: int) -> Iterator[bytes]:
     """Chunks of whole N-Triples lines joined into bodies of at least ``triples`` lines (the last may be fewer)."""
     pending, lines = [], 0
     for chunk in chunks:
@@ -328,24 +328,22 @@ def skolem_iris(default_graph: Path) -> dict[bytes, bytes]:
     return {label: iri(about) for label, about in described.items()}
 
 
-def _skolemized_chunks(dumped, path: Path, skolem: dict[bytes, bytes], size: int = 1 << 20):
-    """What makes the chunks of an N-Triples file once the store has written it (``dumped``
-    is done): whole lines, their blank nodes replaced by skolem IRIs."""
+def _skolemized_chunks(dumped, path: Path, skolem: dict[bytes, bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """An N-Triples file in chunks of whole lines, their blank nodes replaced by skolem IRIs,
+    read once the store has written it (``dumped`` is done)."""
     def rename(match):
         text, (start, end) = match.string, match.span()
         subject = start == 0 or text[start - 1] == 0x0A  # at the start of a line
         obj = text[start - 1] == 0x20 and text[end:end + 3] == b" .\n"  # last term of a line
         return skolem.get(match.group(1), match.group(0)) if subject or obj else match.group(0)
 
-    def generate():
-        dumped.result()
-        with path.open("rb") as handle:
-            rest = b""
-            while block := handle.read(size):
-                block, rest = rest + block, b""
-                end = block.rfind(b"\n") + 1
-                block, rest = block[:end], block[end:]
-                yield _BLANK_NODE.sub(rename, block) if b"_:" in block else block
-            if rest:
-                yield _BLANK_NODE.sub(rename, rest)
-    return generate
+    dumped.result()
+    with path.open("rb") as handle:
+        rest = b""
+        while block := handle.read(size):
+            block, rest = rest + block, b""
+            end = block.rfind(b"\n") + 1
+            block, rest = block[:end], block[end:]
+            yield _BLANK_NODE.sub(rename, block) if b"_:" in block else block
+        if rest:
+            yield _BLANK_NODE.sub(rename, rest)

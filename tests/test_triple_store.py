@@ -246,9 +246,9 @@ def test_a_large_graph_goes_in_several_requests_and_replace_still_replaces(oxigr
 
     graph = "https://example.org/graph/large"
     lines = [f"<https://example.org/s{n}> <https://example.org/p> \"{n}\" .\n".encode() for n in range(2500)]
-    chunks = lambda: (b"".join(lines[n:n + 100]) for n in range(0, len(lines), 100))  # noqa: E731
     sent = []
     for _ in range(2):
+        chunks = (b"".join(lines[n:n + 100]) for n in range(0, len(lines), 100))
         upload_graphs([(graph, len(lines), chunks)], oxigraph_server.store_url, replace=True,
                       connection=Connection(timeout=60), progress=lambda _graph, triples: sent.append(triples),
                       request_triples=1000)
@@ -272,6 +272,6 @@ def test_blank_nodes_become_skolem_iris_but_text_in_literals_stays(tmp_path):
     assert iri.startswith(f"<{SKOLEM_BASE}") and len(iri) == len(SKOLEM_BASE) + 26
     written = Future()
     written.set_result(None)
-    assert b"".join(_skolemized_chunks(written, default_graph, skolem)()).decode() == (
+    assert b"".join(_skolemized_chunks(written, default_graph, skolem)).decode() == (
         f'<https://example.org/fact> <https://example.org/evidence> {iri} .\n'
         f'{iri} <https://example.org/quote> "ends with _:e1" .\n')
