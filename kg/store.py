@@ -10,6 +10,8 @@ a change builds
           what OWL RL adds about our own terms,
         - .../resource/graph/inferred: what OWL RL adds, again, on its own,
     .kg-cache/<fingerprint>/built.json   written last: engines used and counts
+    .kg-cache/<fingerprint>/asserted/    the sources without the entailments, stored
+        by the first command that queries them (--no-reason)
 
 and every later command opens that store read-only, in milliseconds, at any
 size. The fingerprint hashes the content of ontology/ and data/, the code that
@@ -18,8 +20,9 @@ file is always seen. $KG_CACHE_DIR moves the cache.
 
 The reasoned view is the store as it is: one default graph, which Oxigraph
 queries several times faster than a default graph made of two. The asserted
-view leaves out the default graph's triples that are also in the inferred
-graph (:class:`GraphView`).
+view reads the same store for single patterns, leaving out the default graph's
+triples that are also in the inferred graph, and queries the asserted store
+(:class:`GraphView`).
 """
 
 from __future__ import annotations
@@ -124,7 +127,7 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     # The graph travels as N-Triples text from the parser to the disk store:
     # text is what both Oxigraph and the rules read fastest.
     sources = read_sources(project, engines.parser)
-    named = [f"{statement} {graph} ." for graph, statements in sources.items() for statement in statements]
+    named = _named_graph_lines(sources)
     statements = merged_statements(sources)
     del sources
     timings["parse"] = round(time.perf_counter() - started, 3)
@@ -163,9 +166,7 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.
         if loading is not None:
             loading.abandon()
-        shutil.rmtree(building, ignore_errors=True)
-        for leftover in building.parent.glob(building.name + ".*"):
-            leftover.unlink(missing_ok=True)
+        _discard(building)
         raise
     final = directory / "store"
     if final.exists():
@@ -175,6 +176,55 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     info = {"engines": engines.describe(), "seconds": timings, **counts}
     (directory / "built.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     _prune(directory)
+
+
+def _named_graph_lines(sources: dict) -> list:
+    """Each source's statements in its own named graph, as N-Quads lines (without the newline)."""
+    return [f"{statement} {graph} ." for graph, statements in sources.items() for statement in statements]
+
+
+def _discard(building: Path) -> None:
+    """Remove a store left half-built, and the files staged beside it."""
+    shutil.rmtree(building, ignore_errors=True)
+    for leftover in building.parent.glob(building.name + ".*"):
+        leftover.unlink(missing_ok=True)
+
+
+def asserted_store_path(project: Project | None = None, progress=None) -> Path:
+    """The store of the asserted graph alone, storing it first if this build has none yet.
+
+    It holds what the reasoned store holds minus the entailments: one named
+    graph per source and their merge as the default graph. It is stored from the
+    sources again rather than copied out of the reasoned store: at a million
+    triples Oxigraph takes about a minute to write its graphs out, and parsing
+    the sources takes five seconds.
+    """
+    import pyoxigraph as ox
+
+    project = project or default_project()
+    final = build_dir(project) / "asserted"
+    if final.exists():
+        return final
+    progress = progress or _stderr_progress
+    progress("storing the graph without its entailments (once for these sources)")
+    sources = read_sources(project)  # by Oxigraph, whatever parsed them for the build: the same triples, sooner
+    lines = chain(_named_graph_lines(sources), (f"{statement} ." for statement in merged_statements(sources)))
+    del sources
+    building = Path(tempfile.mkdtemp(dir=final.parent, prefix=".asserted-"))
+    try:
+        store = ox.Store(str(building))
+        last = building.with_suffix(".last.nq")
+        for document in _stage(building, lines, last) + [last]:
+            _bulk_load(store, document)
+        store.flush()
+        del store
+        os.replace(building, final)
+    except BaseException as error:
+        _discard(building)
+        if isinstance(error, OSError) and final.exists():
+            return final  # another command stored the same graph first
+        raise
+    return final
 
 
 # Oxigraph's bulk loader holds about 1 GB per million quads of one call, so
@@ -271,27 +321,26 @@ class GraphView:
     """The store seen reasoned (as it is) or asserted only (without the entailments).
 
     Offers what pyoxigraph's Store offers for reading (query, quads_for_pattern,
-    named_graphs, iteration, len). The asserted view filters the default
-    graph's triples, and queries a copy in memory, built on first use.
+    named_graphs, iteration, len). The asserted view filters the reasoned
+    store's quads for a pattern, and sends queries to the asserted store
+    (:func:`asserted_store_path`), opened on the first query.
     """
 
-    def __init__(self, store, reasoned: bool):
+    def __init__(self, store, reasoned: bool, asserted_store=None):
         import pyoxigraph as ox
 
         self.store = store
         self.reasoned = reasoned
         self._inferred = ox.NamedNode(INFERRED_GRAPH)
-        self._asserted_copy = None
+        self._open_asserted_store = asserted_store
+        self._asserted_store = None
 
     def query(self, text: str, prefixes=None, substitutions=None):
         if self.reasoned:
             return self.store.query(text, prefixes=prefixes, substitutions=substitutions)
-        if self._asserted_copy is None:
-            import pyoxigraph as ox
-
-            self._asserted_copy = ox.Store()
-            self._asserted_copy.bulk_extend(iter(self))
-        return self._asserted_copy.query(text, prefixes=prefixes, substitutions=substitutions)
+        if self._asserted_store is None:
+            self._asserted_store = self._open_asserted_store()
+        return self._asserted_store.query(text, prefixes=prefixes, substitutions=substitutions)
 
     def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
         import pyoxigraph as ox
@@ -360,8 +409,9 @@ def open_store(project: Project | None = None, reasoned: bool = True) -> GraphVi
     """The cached graph, opened read-only from disk (reasoned by default)."""
     import pyoxigraph as ox
 
+    project = project or default_project()
     store = ox.Store.read_only(str(build_dir(project) / "store"))
-    return GraphView(store, reasoned)
+    return GraphView(store, reasoned, asserted_store=lambda: ox.Store.read_only(str(asserted_store_path(project))))
 
 
 def open_engine(project: Project | None = None, reasoned: bool = True, engine: str | None = None):

@@ -97,3 +97,32 @@ def test_each_graph_is_counted_and_written_as_the_view_sees_it(project, tmp_path
     for graph in ("", "https://w3id.org/astana-kg/resource/source/compilation-round-07"):
         view.dump_graph(graph, tmp_path / "graph.nt")
         assert set((tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()) == expected[graph]
+
+
+def test_the_asserted_view_queries_a_store_of_the_sources_alone(project):
+    """--no-reason queries a store built once from the sources: the same quads, graph
+    by graph, as the reasoned store's without the entailments, blank nodes included."""
+    import pyoxigraph as ox
+
+    from kg.store import asserted_store_path, build_info, open_store
+
+    view = open_store(project, reasoned=False)
+    by_pattern = {}
+    for quad in view:
+        graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+        by_pattern.setdefault(graph, []).append(quad)
+    counted = {row["g"].value if row["g"] else "": int(row["n"].value) for row in view.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g")}
+    assert counted == {graph: len(quads) for graph, quads in by_pattern.items()}
+    assert counted[""] == build_info(project)["asserted"]
+    without_blank_nodes = {str(quad) for quads in by_pattern.values() for quad in quads if "_:" not in str(quad)}
+    stored = view.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } "
+                        "FILTER (!isBlank(?s) && !isBlank(?o)) }")
+    assert {str(ox.Quad(row["s"], row["p"], row["o"], row["g"] or ox.DefaultGraph())) for row in stored} \
+        == without_blank_nodes
+    evidence_joins = view.query("""PREFIX ap: <https://w3id.org/astana-kg/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        ASK { GRAPH ?g { ?fact ap:evidence ?evidence } ?evidence prov:wasQuotedFrom ?document }""")
+    assert bool(evidence_joins) is True
+    stored_at = asserted_store_path(project).stat().st_mtime_ns
+    assert asserted_store_path(project).stat().st_mtime_ns == stored_at
