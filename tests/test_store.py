@@ -36,6 +36,36 @@ def test_a_changed_data_file_is_seen(copied_project):
     assert open_engine(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is True
 
 
+def test_a_file_digest_is_reused_while_the_file_is_untouched(copied_project, tmp_path, monkeypatch):
+    """As git does: a file's content hash is kept with its size, times and inode, reused
+    while they stay the same, and computed again once the file is written."""
+    import json
+
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "RACY_SECONDS", -1.0)  # trust even the files copied a moment ago
+    before = fingerprint(copied_project)
+    record = tmp_path / "cache" / "digests.json"
+    facts = copied_project.data_dir / "reference.ttl"
+    digests = json.loads(record.read_text(encoding="utf-8"))
+    digests[str(facts)][4] = "0" * 64
+    record.write_text(json.dumps(digests), encoding="utf-8")
+    assert fingerprint(copied_project) != before  # the recorded digest stood for the file
+    facts.write_bytes(facts.read_bytes())  # the same content, written again
+    assert fingerprint(copied_project) == before
+
+
+def test_a_file_written_a_moment_ago_is_hashed_every_time(copied_project, tmp_path):
+    """Two writes within one tick of the file system's clock leave the same times: a
+    file changed in the last two seconds is never trusted to its recorded digest."""
+    import json
+
+    fingerprint(copied_project)
+    record = tmp_path / "cache" / "digests.json"
+    recorded = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    assert str(copied_project.data_dir / "reference.ttl") not in recorded
+
+
 def test_old_caches_are_pruned(copied_project, tmp_path):
     build_dir(copied_project)
     (copied_project.data_dir / "reference.ttl").write_text(
