@@ -226,7 +226,7 @@ def _discard(building: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def asserted_store_path(project: Project | None = None, progress=None) -> Path:
+def asserted_store_path(project: Project | None = None) -> Path:
     """The store of the asserted graph alone, storing it first if this build has none yet.
 
     It holds what the reasoned store holds minus the entailments: one named
@@ -241,8 +241,7 @@ def asserted_store_path(project: Project | None = None, progress=None) -> Path:
     final = build_dir(project) / "asserted"
     if final.exists():
         return final
-    progress = progress or _stderr_progress
-    progress("storing the graph without its entailments (once for these sources)")
+    _stderr_progress("storing the graph without its entailments (once for these sources)")
     sources = read_sources(project)  # by Oxigraph, whatever parsed them for the build: the same triples, sooner
     lines = chain(_named_graph_lines(sources), (f"{statement} ." for statement in merged_statements(sources)))
     del sources
