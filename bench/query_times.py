@@ -3,10 +3,16 @@
 Usage:
     python bench/gen.py /tmp/g1m --triples 1000000
     KG_ROOT=/tmp/g1m python bench/query_times.py --runs 3
+    KG_ROOT=/tmp/g1m python bench/query_times.py --runs 3 --against HEAD~1 delegates people
 
 bench/run.py reports only the slowest saved query per size; this shows which
 ones are slow and how many rows they return. The graph is built first if its
 sources changed (with the fast engines), and the build is not timed.
+
+--against REV times each query as this repository's queries/ held it at git
+revision REV too, the two texts taking turns in one process, and says whether
+they return the same rows in the same order. Run after run this machine's speed
+drifts by a third; turns within one run keep the ratio honest.
 """
 
 from __future__ import annotations
@@ -14,34 +20,74 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="also time the queries as they were at this git revision")
+    parser.add_argument("names", nargs="*", help="only these saved queries (default: all)")
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
     from kg.project import default_project
-    from kg.queries import load_saved_queries
+    from kg.queries import load_saved_queries, read_saved_query
     from kg.store import build_dir, open_engine
 
     project = default_project()
     build_dir(project)
     engine = open_engine(project)
-    measured = []
-    for name, query in sorted(load_saved_queries(project.queries_dir).items()):
-        text = query.bind({})
-        seconds = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            rows = len(engine.query(text).rows)
-            seconds.append(time.perf_counter() - started)
-        measured.append((statistics.median(seconds), name, rows))
-    print(f"| saved query | median of {args.runs} (s) | rows |")
-    print("|---|---|---|")
-    for seconds, name, rows in sorted(measured, reverse=True):
-        print(f"| {name} | {seconds:.3f} | {rows:,} |")
+    queries = load_saved_queries(project.queries_dir)
+    names = args.names or sorted(queries)
+    unknown = sorted(set(names) - set(queries))
+    if unknown:
+        sys.exit(f"no saved query named {', '.join(unknown)}")
+
+    def timed(text: str) -> tuple[float, list]:
+        started = time.perf_counter()
+        rows = engine.query(text).rows
+        return time.perf_counter() - started, rows
+
+    if not args.against:
+        measured = []
+        for name in names:
+            text = queries[name].bind({})
+            runs = [timed(text) for _ in range(args.runs)]
+            measured.append((statistics.median(s for s, _ in runs), name, len(runs[0][1])))
+        print(f"| saved query | median of {args.runs} (s) | rows |")
+        print("|---|---|---|")
+        for seconds, name, rows in sorted(measured, reverse=True):
+            print(f"| {name} | {seconds:.3f} | {rows:,} |")
+        return
+
+    print(f"| saved query | at {args.against} (s) | now (s) | rows | same rows |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="kg-queries-") as folder:
+        for name in names:
+            earlier = Path(folder) / f"{name}.rq"
+            earlier.write_text(_text_at(args.against, f"queries/{name}.rq"), encoding="utf-8")
+            old_text = read_saved_query(earlier).bind({})
+            new_text = queries[name].bind({})
+            old, new = [], []
+            for _ in range(args.runs):
+                old.append(timed(old_text))
+                new.append(timed(new_text))
+            same = "yes" if old[0][1] == new[0][1] else "**no**"
+            print(f"| {name} | {statistics.median(s for s, _ in old):.3f} | "
+                  f"{statistics.median(s for s, _ in new):.3f} | {len(new[0][1]):,} | {same} |", flush=True)
+
+
+def _text_at(revision: str, path: str) -> str:
+    shown = subprocess.run(["git", "-C", str(REPO), "show", f"{revision}:{path}"], capture_output=True, text=True)
+    if shown.returncode != 0:
+        sys.exit(f"git show {revision}:{path}: {shown.stderr.strip()}")
+    return shown.stdout
 
 
 if __name__ == "__main__":
