@@ -4,6 +4,7 @@ Usage:
     python bench/gen.py /tmp/g1m --triples 1000000
     KG_ROOT=/tmp/g1m python bench/query_times.py --runs 3
     KG_ROOT=/tmp/g1m python bench/query_times.py --runs 3 --against HEAD~1 delegates people
+    python bench/query_times.py --endpoint http://127.0.0.1:7878/query --against HEAD~1 people
 
 bench/run.py reports only the slowest saved query per size; this shows which
 ones are slow and how many rows they return. The graph is built first if its
@@ -13,6 +14,9 @@ sources changed (with the fast engines), and the build is not timed.
 revision REV too, the two texts taking turns in one process, and says whether
 they return the same rows in the same order. Run after run this machine's speed
 drifts by a third; turns within one run keep the ratio honest.
+
+--endpoint URL sends the queries to a SPARQL endpoint (one loaded with `kg load`)
+instead of the local store, so the time includes the server and the transfer.
 """
 
 from __future__ import annotations
@@ -33,16 +37,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="also time the queries as they were at this git revision")
+    parser.add_argument("--endpoint", metavar="URL", help="query this SPARQL endpoint instead of the local store")
     parser.add_argument("names", nargs="*", help="only these saved queries (default: all)")
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
     from kg.project import default_project
     from kg.queries import load_saved_queries, read_saved_query
+    from kg.remote import Connection, RemoteEngine
     from kg.store import build_dir, open_engine
 
     project = default_project()
-    build_dir(project)
-    engine = open_engine(project)
+    if args.endpoint:
+        engine = RemoteEngine(args.endpoint, Connection(timeout=600))
+    else:
+        build_dir(project)
+        engine = open_engine(project)
     queries = load_saved_queries(project.queries_dir)
     names = args.names or sorted(queries)
     unknown = sorted(set(names) - set(queries))
