@@ -196,7 +196,11 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         loading.add(rest)
         _bulk_load(store, last)
         loading.join()
-        store.flush()
+        timings["store"] = round(time.perf_counter() - started, 3)
+        progress("compacting the store")
+        started = time.perf_counter()
+        _compact(store)
+        timings["compact"] = round(time.perf_counter() - started, 3)
         del store
     except BaseException:
         # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.
@@ -208,7 +212,6 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     if final.exists():
         shutil.rmtree(final)
     os.replace(building, final)
-    timings["store"] = round(time.perf_counter() - started, 3)
     info = {"engines": engines.describe(), "seconds": timings, **counts}
     (directory / "built.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     _prune(directory)
@@ -251,7 +254,7 @@ def asserted_store_path(project: Project | None = None) -> Path:
         last = building.with_suffix(".last.nq")
         for document in _stage(building, lines, last) + [last]:
             _bulk_load(store, document)
-        store.flush()
+        _compact(store)
         del store
         os.replace(building, final)
     except BaseException as error:
@@ -299,6 +302,17 @@ def _bulk_load(store, document: Path) -> None:
         store.bulk_load(path=str(document), format=ox.RdfFormat.N_QUADS, lenient=True)  # parsed once already
     finally:
         document.unlink()
+
+
+def _compact(store) -> None:
+    """Merge the files that each bulk load left into one sorted run per index.
+
+    Every bulk load adds its own files, and a lookup searches each of them: at a
+    million triples the saved queries ran up to twice as slow on the store as
+    loaded as on the compacted one, and compacting costs the build about 5 s.
+    """
+    store.flush()
+    store.optimize()
 
 
 class _BackgroundLoader:
