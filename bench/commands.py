@@ -3,12 +3,19 @@
 Usage:
     python bench/gen.py /tmp/g1m --triples 1000000
     KG_ROOT=/tmp/g1m python bench/commands.py --runs 3
+    KG_ROOT=/tmp/g1m python bench/commands.py --runs 3 --against HEAD~1
 
 What a user of a large graph pays for each command, with the cache already
 built (the build is timed by bench/run.py, loading into a server by
 bench/load_speed.py). One row is not warm on purpose: the first command that
 queries the graph without its entailments stores it (once per version of the
 sources), so it is timed with that store removed beforehand.
+
+--against REV also runs each command as this repository's kg package was at git
+revision REV (checked out in a temporary worktree, with a cache of its own), the
+two versions taking turns, so that the machine's drift from run to run does not
+pass for a difference between them. That row of first-time storing is then
+left out.
 """
 
 from __future__ import annotations
@@ -54,10 +61,15 @@ def commands(scratch: Path) -> list[tuple[str, list[str]]]:
     ]
 
 
-def run_once(arguments: list[str]) -> tuple[float, float, int]:
+# kg as the package in this folder has it, for --against: the script `kg` runs the
+# installed (editable) package whatever PYTHONPATH says, so the folder goes first on sys.path.
+KG_AT = (sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); from kg.cli import cli; cli(prog_name='kg')")
+
+
+def run_once(arguments: list[str], kg: tuple = (KG,), env: dict | None = None) -> tuple[float, float, int]:
     """Seconds, peak RSS (MB) and exit code of one command in its own process."""
     started = time.perf_counter()
-    process = subprocess.Popen([KG, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([*kg, *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -76,8 +88,12 @@ def asserted_store() -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="also run the commands as kg was at this git revision")
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
+    if args.against:
+        compare(args.against, args.runs)
+        return
     subprocess.run([KG, "validate"], check=False, stdout=subprocess.DEVNULL)  # build the store, cache the findings
     with tempfile.TemporaryDirectory() as scratch:
         print(f"| command | median of {args.runs} (s) | peak MB | exit |")
@@ -90,6 +106,37 @@ def main() -> None:
             measured = [run_once(arguments) for _ in range(args.runs)]
             print(f"| {label} | {statistics.median(m[0] for m in measured):.2f} "
                   f"| {max(m[1] for m in measured):.0f} | {measured[-1][2]} |", flush=True)
+
+
+def compare(revision: str, runs: int) -> None:
+    """Each command at ``revision`` and now, in turns: medians side by side."""
+    repo = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as scratch:
+        worktree, cache = Path(scratch) / "then", Path(scratch) / "cache"
+        added = subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(worktree), revision],
+                               capture_output=True, text=True)
+        if added.returncode != 0:
+            raise SystemExit(f"git worktree add {revision}: {added.stderr.strip()}")
+        try:
+            versions = {
+                "then": ((*KG_AT, str(worktree)), dict(os.environ, KG_CACHE_DIR=str(cache))),
+                "now": ((*KG_AT, str(repo)), None),  # started the same way, for the same start-up cost
+            }
+            for kg, env in versions.values():  # build the stores and cache the findings first, untimed
+                subprocess.run([*kg, "validate"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run([*kg, "query", "rounds", "--no-reason"], env=env, stdout=subprocess.DEVNULL)
+            print(f"| command | at {revision}, median of {runs} (s) | now (s) |")
+            print("|---|---|---|")
+            for label, arguments in commands(Path(scratch)):
+                seconds = {version: [] for version in versions}
+                for _ in range(runs):
+                    for version, (kg, env) in versions.items():
+                        seconds[version].append(run_once(arguments, kg, env)[0])
+                print(f"| {label} | {statistics.median(seconds['then']):.2f} "
+                      f"| {statistics.median(seconds['now']):.2f} |", flush=True)
+        finally:
+            subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(worktree)],
+                           capture_output=True)
 
 
 if __name__ == "__main__":
