@@ -4,6 +4,7 @@ Usage:
     python bench/gen.py /tmp/g1m --triples 1000000
     KG_ROOT=/tmp/g1m python bench/query_times.py --runs 3
     KG_ROOT=/tmp/g1m python bench/query_times.py --runs 3 --against HEAD~1 delegates people
+    KG_ROOT=/tmp/g1m python bench/query_times.py --runs 5 --other-store /tmp/old-cache/<fingerprint>/store
     python bench/query_times.py --endpoint http://127.0.0.1:7878/query --against HEAD~1 people
 
 bench/run.py reports only the slowest saved query per size; this shows which
@@ -17,6 +18,11 @@ drifts by a third; turns within one run keep the ratio honest.
 
 --endpoint URL sends the queries to a SPARQL endpoint (one loaded with `kg load`)
 instead of the local store, so the time includes the server and the transfer.
+
+--other-store DIR times each query on the built store and on another pyoxigraph
+store of the same graph (say one built by an earlier revision, under its
+.kg-cache/<fingerprint>/store), in turns: a change to how the store is written
+measured apart from the queries.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="also time the queries as they were at this git revision")
     parser.add_argument("--endpoint", metavar="URL", help="query this SPARQL endpoint instead of the local store")
+    parser.add_argument("--other-store", metavar="DIR", help="also time the queries on this pyoxigraph store")
     parser.add_argument("names", nargs="*", help="only these saved queries (default: all)")
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
@@ -58,10 +65,29 @@ def main() -> None:
     if unknown:
         sys.exit(f"no saved query named {', '.join(unknown)}")
 
-    def timed(text: str) -> tuple[float, list]:
+    def timed(text: str, on=engine) -> tuple[float, list]:
         started = time.perf_counter()
-        rows = engine.query(text).rows
+        rows = on.query(text).rows
         return time.perf_counter() - started, rows
+
+    if args.other_store:
+        import pyoxigraph as ox
+
+        from kg.engines import OxigraphEngine
+
+        other = OxigraphEngine(ox.Store.read_only(args.other_store))
+        print("| saved query | other store (s) | built store (s) | ratio | rows | same rows |")
+        print("|---|---|---|---|---|---|")
+        for name in names:
+            text = queries[name].bind({})
+            old, new = [], []
+            for _ in range(args.runs):
+                old.append(timed(text, other))
+                new.append(timed(text))
+            then, now = statistics.median(s for s, _ in old), statistics.median(s for s, _ in new)
+            same = "yes" if old[0][1] == new[0][1] else "**no**"
+            print(f"| {name} | {then:.3f} | {now:.3f} | {then / now:.1f}x | {len(new[0][1]):,} | {same} |", flush=True)
+        return
 
     if not args.against:
         measured = []
