@@ -4,6 +4,7 @@ Usage:
     python bench/gen.py /tmp/g1m --triples 1000000
     KG_ROOT=/tmp/g1m python bench/commands.py --runs 3
     KG_ROOT=/tmp/g1m python bench/commands.py --runs 3 --against HEAD~1
+    KG_ROOT=/tmp/g1m python bench/commands.py --runs 15 --against HEAD~1 "validate FILE" "add"
 
 What a user of a large graph pays for each command, with the cache already
 built (the build is timed by bench/run.py, loading into a server by
@@ -36,10 +37,11 @@ from run import NEW_FILE  # noqa: E402  (the 20-triple file whose validation run
 KG = str(Path(sys.executable).with_name("kg"))
 
 
-def commands(scratch: Path) -> list[tuple[str, list[str]]]:
+def commands(scratch: Path, only: list[str] = ()) -> list[tuple[str, list[str]]]:
+    """(label, arguments) of each command timed; ``only``: those whose label starts with one of these."""
     new_file = scratch / "bench-new.ttl"
     new_file.write_text(NEW_FILE, encoding="utf-8")
-    return [
+    return [(label, arguments) for label, arguments in [
         ("stats", ["stats"]),
         ("reason", ["reason"]),
         ("queries", ["queries"]),
@@ -58,7 +60,7 @@ def commands(scratch: Path) -> list[tuple[str, list[str]]]:
         ("export -f nq --reasoned", ["export", "-f", "nq", "--reasoned", "-o", str(scratch / "graph.nq")]),
         ("query rounds --no-reason", ["query", "rounds", "-f", "csv", "--no-reason"]),
         ("stats --no-reason", ["stats", "--no-reason"]),
-    ]
+    ] if not only or label.startswith(tuple(only))]
 
 
 # kg as the package in this folder has it, for --against: the script `kg` runs the
@@ -89,26 +91,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="also run the commands as kg was at this git revision")
+    parser.add_argument("only", nargs="*", help="only the commands whose label starts with one of these")
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
     if args.against:
-        compare(args.against, args.runs)
+        compare(args.against, args.runs, args.only)
         return
     subprocess.run([KG, "validate"], check=False, stdout=subprocess.DEVNULL)  # build the store, cache the findings
     with tempfile.TemporaryDirectory() as scratch:
         print(f"| command | median of {args.runs} (s) | peak MB | exit |")
         print("|---|---|---|---|")
-        shutil.rmtree(asserted_store(), ignore_errors=True)
-        seconds, peak, code = run_once(["query", "rounds", "-f", "csv", "--no-reason"])
-        print(f"| query rounds --no-reason, first time (stores the asserted graph) | {seconds:.2f} | {peak:.0f} | {code} |",
-              flush=True)
-        for label, arguments in commands(Path(scratch)):
+        if not args.only:
+            shutil.rmtree(asserted_store(), ignore_errors=True)
+            seconds, peak, code = run_once(["query", "rounds", "-f", "csv", "--no-reason"])
+            print(f"| query rounds --no-reason, first time (stores the asserted graph) | {seconds:.2f} | {peak:.0f} "
+                  f"| {code} |", flush=True)
+        for label, arguments in commands(Path(scratch), args.only):
             measured = [run_once(arguments) for _ in range(args.runs)]
             print(f"| {label} | {statistics.median(m[0] for m in measured):.2f} "
                   f"| {max(m[1] for m in measured):.0f} | {measured[-1][2]} |", flush=True)
 
 
-def compare(revision: str, runs: int) -> None:
+def compare(revision: str, runs: int, only: list[str]) -> None:
     """Each command at ``revision`` and now, in turns: medians side by side."""
     repo = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as scratch:
@@ -127,7 +131,7 @@ def compare(revision: str, runs: int) -> None:
                 subprocess.run([*kg, "query", "rounds", "--no-reason"], env=env, stdout=subprocess.DEVNULL)
             print(f"| command | at {revision}, median of {runs} (s) | now (s) |")
             print("|---|---|---|")
-            for label, arguments in commands(Path(scratch)):
+            for label, arguments in commands(Path(scratch), only):
                 seconds = {version: [] for version in versions}
                 for _ in range(runs):
                     for version, (kg, env) in versions.items():
