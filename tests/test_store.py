@@ -10,6 +10,7 @@ from kg.store import build_dir, fingerprint, open_engine
 ASK_LEBANON_OBSERVED_7 = ("ASK { <https://w3id.org/astana-kg/resource/round-07> "
                           "<https://w3id.org/astana-kg/ontology#hasObserver> "
                           "<https://w3id.org/astana-kg/resource/lebanon> }")
+ASK_LEBANON_OBSERVED_21 = ASK_LEBANON_OBSERVED_7.replace("round-07", "round-21")
 
 
 @pytest.fixture
@@ -156,3 +157,25 @@ def test_the_asserted_view_queries_a_store_of_the_sources_alone(project):
     assert bool(evidence_joins) is True
     stored_at = asserted_store_path(project).stat().st_mtime_ns
     assert asserted_store_path(project).stat().st_mtime_ns == stored_at
+
+
+def test_a_command_that_stores_the_asserted_graph_second_uses_the_one_stored_first(copied_project, monkeypatch):
+    """Two commands may both find no asserted store and both store one: the second to
+    move its store into place finds the first's there, uses it, and leaves nothing behind."""
+    import os
+
+    from kg.store import asserted_store_path, open_store
+
+    build = build_dir(copied_project)
+    moved_into_place = os.replace
+
+    def another_command_was_faster(source, target):
+        shutil.copytree(source, target)  # the other command's store, complete, already in place
+        moved_into_place(source, target)  # so this one cannot take its place (a non-empty directory)
+
+    monkeypatch.setattr(os, "replace", another_command_was_faster)
+    assert asserted_store_path(copied_project) == build / "asserted"
+    monkeypatch.setattr(os, "replace", moved_into_place)
+    assert [path.name for path in build.iterdir() if path.name.startswith(".asserted-")] == []
+    asserted = open_store(copied_project, reasoned=False)
+    assert bool(asserted.query(ASK_LEBANON_OBSERVED_21)) is True
