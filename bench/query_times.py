@@ -70,6 +70,16 @@ def main() -> None:
         rows = on.query(text).rows
         return time.perf_counter() - started, rows
 
+    def in_turns(name: str, then, now) -> str:
+        """A table row: the medians of two ways to answer one query, run in turns, and whether the rows agree."""
+        old, new = [], []
+        for _ in range(args.runs):
+            old.append(then())
+            new.append(now())
+        before, after = statistics.median(s for s, _ in old), statistics.median(s for s, _ in new)
+        same = "yes" if old[0][1] == new[0][1] else "**no**"
+        return f"| {name} | {before:.3f} | {after:.3f} | {before / after:.1f}x | {len(new[0][1]):,} | {same} |"
+
     if args.other_store:
         import pyoxigraph as ox
 
@@ -80,13 +90,7 @@ def main() -> None:
         print("|---|---|---|---|---|---|")
         for name in names:
             text = queries[name].bind({})
-            old, new = [], []
-            for _ in range(args.runs):
-                old.append(timed(text, other))
-                new.append(timed(text))
-            then, now = statistics.median(s for s, _ in old), statistics.median(s for s, _ in new)
-            same = "yes" if old[0][1] == new[0][1] else "**no**"
-            print(f"| {name} | {then:.3f} | {now:.3f} | {then / now:.1f}x | {len(new[0][1]):,} | {same} |", flush=True)
+            print(in_turns(name, lambda: timed(text, other), lambda: timed(text)), flush=True)
         return
 
     if not args.against:
@@ -101,21 +105,15 @@ def main() -> None:
             print(f"| {name} | {seconds:.3f} | {rows:,} |")
         return
 
-    print(f"| saved query | at {args.against} (s) | now (s) | rows | same rows |")
-    print("|---|---|---|---|---|")
+    print(f"| saved query | at {args.against} (s) | now (s) | ratio | rows | same rows |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="kg-queries-") as folder:
         for name in names:
             earlier = Path(folder) / f"{name}.rq"
             earlier.write_text(_text_at(args.against, f"queries/{name}.rq"), encoding="utf-8")
             old_text = read_saved_query(earlier).bind({})
             new_text = queries[name].bind({})
-            old, new = [], []
-            for _ in range(args.runs):
-                old.append(timed(old_text))
-                new.append(timed(new_text))
-            same = "yes" if old[0][1] == new[0][1] else "**no**"
-            print(f"| {name} | {statistics.median(s for s, _ in old):.3f} | "
-                  f"{statistics.median(s for s, _ in new):.3f} | {len(new[0][1]):,} | {same} |", flush=True)
+            print(in_turns(name, lambda: timed(old_text), lambda: timed(new_text)), flush=True)
 
 
 def _text_at(revision: str, path: str) -> str:
