@@ -34,6 +34,18 @@ COUNTRIES = ["russia", "turkey", "iran", "syria", "jordan", "lebanon", "iraq", "
 OBSERVERS = ["jordan", "lebanon", "iraq", "united-nations", "icrc"]
 KINDS = ["Remark", "Announcement", "JointStatement", "Declaration"]
 OUTCOMES = ["Decision", "Agreement", "WorkingGroup", "Mechanism"]
+# Persons' names are made of these parts, so that their lengths are like the real
+# delegates' (about 15 characters, four in ten over 15 bytes) and some are not ASCII.
+# The length matters: Oxigraph keeps a string of up to 15 bytes inside the quad and
+# reads a longer one from disk, so "Person 7" made sorting by name look cheap.
+GIVEN_STARTS = ["Ah", "Ser", "Hos", "Ay", "Meh", "Ras", "Na", "Ka", "Le", "Yer",
+                "Fa", "Bu", "Ge", "Ol", "Sel", "Di", "Ro", "Za", "Ib", "Ma"]
+GIVEN_ENDS = ["mad", "gey", "sein", "mil", "met", "im", "wal", "rim", "la", "zhan",
+              "tima", "rak", "ir", "ga", "çuk", "ana", "lan", "ra", "rahim", "riam"]
+FAMILY_STARTS = ["Abdra", "Bayra", "Hadda", "Kho", "Yıldı", "Lavre", "Mansu", "Naza", "Rahi", "Sulei",
+                 "Tehra", "Öna", "Pede", "Kassa", "Moha", "Dems", "Jaber", "Ashik", "Vassi", "Toma"]
+FAMILY_ENDS = ["khmanov", "kov", "dov", "ury", "zoğlu", "ntyev", "ri", "rbayev", "mi", "menov",
+               "ni", "l", "rsen", "bi", "mmadi", "ki", "i", "bayev", "lenko", "s"]
 
 
 def iri(value: str) -> str:
@@ -62,6 +74,17 @@ class Writer:
         self.add(subject, iri(AP + "evidence"), node)
         self.add(node, iri(RDF_TYPE), iri(AP + "Evidence"))
         self.add(node, iri(DERIVED), iri(source))
+
+
+def person_name(number: int) -> str:
+    """A made-up name, the same for the same person number (a different one for each of the 20,000)."""
+    # 7919 is prime to 20**4, so the numbers map to distinct choices of the four parts.
+    digits = (number * 7919) % 20 ** 4
+    parts = []
+    for names in (GIVEN_STARTS, GIVEN_ENDS, FAMILY_STARTS, FAMILY_ENDS):
+        digits, index = divmod(digits, 20)
+        parts.append(names[index])
+    return f"{parts[0]}{parts[1]} {parts[2]}{parts[3]}"
 
 
 def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> None:
@@ -93,7 +116,7 @@ def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> No
         for m in range(3):
             person = iri(f"{RES}gen-person-{(number * 7 + d * 3 + m) % 20000:05d}")
             out.add(person, iri(RDF_TYPE), iri(AP + "Person"))
-            out.add(person, iri(PREF), text(f"Person {(number * 7 + d * 3 + m) % 20000}"))
+            out.add(person, iri(PREF), text(person_name((number * 7 + d * 3 + m) % 20000)))
             out.add(delegation, iri(AP + ("hasHead" if m == 0 else "hasMember")), person)
     for k in range(4):
         statement = iri(f"{RES}gen-statement-{number:06d}-{k}")
