@@ -80,7 +80,10 @@ def _content_digests(project: Project, paths: list) -> list[str]:
         known = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         known = {}
-    digests, kept, now = [], {}, time.time_ns()
+    # Other projects' entries stay as they are: a KG_CACHE_DIR shared by several projects
+    # would otherwise have each command hash the files the previous one's project recorded.
+    kept = {path: entry for path, entry in known.items() if not Path(path).is_relative_to(project.root)}
+    digests, now = [], time.time_ns()
     for path in paths:
         status = path.stat()
         stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]

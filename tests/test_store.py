@@ -56,6 +56,23 @@ def test_a_file_digest_is_reused_while_the_file_is_untouched(copied_project, tmp
     assert fingerprint(copied_project) == before
 
 
+def test_projects_that_share_a_cache_directory_keep_each_others_digests(copied_project, tmp_path, monkeypatch):
+    """KG_CACHE_DIR may serve several checkouts: a command in one must not drop the digests
+    recorded for the other, or each command there would hash every file again."""
+    import json
+
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "RACY_SECONDS", -1.0)
+    shutil.copytree(copied_project.root, tmp_path / "other")
+    other = Project(tmp_path / "other")
+    fingerprint(copied_project)
+    fingerprint(other)
+    recorded = json.loads((tmp_path / "cache" / "digests.json").read_text(encoding="utf-8"))
+    for project in (copied_project, other):
+        assert str(project.data_dir / "reference.ttl") in recorded
+
+
 def test_a_file_written_a_moment_ago_is_hashed_every_time(copied_project, tmp_path):
     """Two writes within one tick of the file system's clock leave the same times: a
     file changed in the last two seconds is never trusted to its recorded digest."""
