@@ -10,9 +10,7 @@ What a user of a large graph pays for each command, with the cache already
 built (the build is timed by bench/run.py, loading into a server by
 bench/load_speed.py). One row is not warm on purpose: the first command that
 queries the graph without its entailments stores it (once per version of the
-sources), so it is timed with that store removed beforehand. The saved queries that
-`kg query` runs are the graph's own copy, written by bench/gen.py with the graph:
-after changing queries/, copy it over that copy (the store is not rebuilt for it).
+sources), so it is timed with that store removed beforehand.
 
 --against REV also runs each command as this repository's kg package was at git
 revision REV (checked out in a temporary worktree, with a cache of its own), the

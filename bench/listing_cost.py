@@ -14,8 +14,7 @@ For each saved query (it must end with an ORDER BY), in turns, medians in second
                     (not SPARQL's order in general: see the README)
 
 It shows what no rewrite of the query text can remove: reading the terms of every
-row back from the store. The queries are this repository's queries/, not the copy
-in the generated graph's project.
+row back from the store.
 """
 
 from __future__ import annotations
@@ -26,9 +25,6 @@ import re
 import statistics
 import sys
 import time
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parent.parent
 
 # A final ORDER BY of plain variables, after the query's last closing brace.
 FINAL_ORDER = re.compile(r"ORDER\s+BY((?:\s+\?\w+)+)\s*$", re.IGNORECASE)
@@ -49,7 +45,7 @@ def main() -> None:
     project = default_project()
     build_dir(project)
     engine = open_engine(project)
-    queries = load_saved_queries(REPO / "queries")
+    queries = load_saved_queries(project.queries_dir)
     print(f"Medians of {args.runs}, seconds:\n")
     print("| saved query | rows | sorted | unsorted | as Python rows | as TSV | Python sort |")
     print("|---|---|---|---|---|---|---|")

@@ -9,9 +9,7 @@ Usage:
 
 bench/run.py reports only the slowest saved query per size; this shows which
 ones are slow and how many rows they return. The graph is built first if its
-sources changed (with the fast engines), and the build is not timed. The queries
-timed are this repository's queries/, not the copy bench/gen.py put in the
-graph's project, which stays as it was when the graph was generated.
+sources changed (with the fast engines), and the build is not timed.
 
 --against REV times each query as this repository's queries/ held it at git
 revision REV too, the two texts taking turns in one process, and says whether
@@ -61,7 +59,7 @@ def main() -> None:
     else:
         build_dir(project)
         engine = open_engine(project)
-    queries = load_saved_queries(REPO / "queries")
+    queries = load_saved_queries(project.queries_dir)
     names = args.names or sorted(queries)
     unknown = sorted(set(names) - set(queries))
     if unknown:
