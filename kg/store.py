@@ -439,16 +439,31 @@ class GraphView:
         import pyoxigraph as ox
 
         if graph or self.reasoned:
+            # Streamed by the store: a million triples never pass through Python.
             self.store.dump(str(path), ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
             return
-        # The asserted default graph: the default graph's lines that are not in the inferred
-        # graph. Both come from the same serializer, so one triple is one identical line.
-        inferred = set(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._inferred).splitlines(True))
-        merged = path.with_suffix(".merged")
-        self.store.dump(str(merged), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        with merged.open("rb") as lines, path.open("wb") as out:
-            out.writelines(line for line in lines if line not in inferred)
-        merged.unlink()
+        with path.open("wb") as out:
+            out.writelines(self.graph_lines(""))
+
+    def graph_lines(self, graph: str) -> list[bytes]:
+        """One graph ("" for the default graph) as N-Triples lines, in the store's order.
+
+        The store serializes them, so a triple is always the same line, whichever
+        graph it is read from: the asserted default graph, the merge of the
+        sources' graphs, is their lines, each once.
+        """
+        import pyoxigraph as ox
+
+        def dump(name: str) -> list[bytes]:
+            source = ox.NamedNode(name) if name else ox.DefaultGraph()
+            return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source).splitlines(True)
+
+        if graph or self.reasoned:
+            return dump(graph)
+        merged: dict[bytes, None] = {}
+        for source in self.named_graphs():
+            merged.update(dict.fromkeys(dump(source.value)))
+        return list(merged)
 
     def __iter__(self):
         return self.quads_for_pattern(None, None, None, None)

@@ -244,6 +244,15 @@ def test_export_reasoned_trig_has_the_inferred_graph(tmp_path):
     assert "https://w3id.org/astana-kg/resource/graph/inferred" in {str(g.identifier) for g in dataset.graphs()}
 
 
+def test_export_triples_are_the_documents_graphs_merged_sorted_each_once():
+    triples = run("export", "--format", "nt").stdout.splitlines()
+    quads = run("export", "--format", "nq").stdout.splitlines()
+    assert triples == sorted(set(triples))
+    assert quads == sorted(quads)
+    without_graph = {quad.rsplit(" ", 2)[0] + " ." for quad in quads}
+    assert set(triples) == without_graph
+
+
 @pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("jsonld", "json-ld"), ("rdfxml", "xml"), ("nt", "nt")])
 def test_export_triples_formats_parse_back(fmt, parser):
     result = run("export", "--format", fmt)
