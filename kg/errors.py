@@ -6,6 +6,7 @@
 | 1    | NegativeResult       | the answer is "no": does not conform, no match |
 | 2    | InputError           | a file is missing or does not parse, bad usage |
 | 3    | KgError (base)       | an internal error                              |
+| 130  | Interrupted          | stopped by Ctrl-C or SIGTERM                   |
 """
 
 
@@ -25,3 +26,9 @@ class NegativeResult(KgError):
     """The command ran, and its answer is negative (e.g. the data does not conform)."""
 
     exit_code = 1
+
+
+class Interrupted(KgError):
+    """The user stopped the command (Ctrl-C, SIGTERM); 130 is what shells report for Ctrl-C."""
+
+    exit_code = 130

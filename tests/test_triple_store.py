@@ -4,9 +4,15 @@ The server is Oxigraph (started by the oxigraph_server fixture); the code
 under test only speaks the SPARQL 1.1 Protocol and Graph Store Protocol.
 """
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -123,7 +129,7 @@ def test_server_down_gives_one_line_and_exit_2():
 
 @pytest.fixture
 def silent_server():
-    """A socket that accepts connections and never answers."""
+    """A socket that accepts connections and never answers: its query URL, and the connections it took."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -140,7 +146,7 @@ def silent_server():
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+    yield SimpleNamespace(url=f"http://127.0.0.1:{listener.getsockname()[1]}/query", accepted=accepted)
     stop.set()
     thread.join()
     for connection in accepted:
@@ -149,9 +155,32 @@ def silent_server():
 
 
 def test_slow_server_times_out(silent_server):
-    result = run("query", "rounds", "--endpoint", silent_server, "--timeout", "0.5", "--retries", "0")
+    result = run("query", "rounds", "--endpoint", silent_server.url, "--timeout", "0.5", "--retries", "0")
     assert result.exit_code == 2
-    assert result.stderr == f"Error: no answer from {silent_server} within 0.5 s\n"
+    assert result.stderr == f"Error: no answer from {silent_server.url} within 0.5 s\n"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_stopping_kg_load_midway_says_what_the_server_holds_and_leaves_no_spool(stop, silent_server, tmp_path):
+    from kg.store import open_store
+
+    total = sum(open_store(reasoned=False).graph_sizes().values())
+    process = subprocess.Popen([str(Path(sys.executable).with_name("kg")), "load", "--endpoint", silent_server.url,
+                                "--timeout", "60", "--retries", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(tmp_path)})
+    deadline = time.monotonic() + 60
+    while not silent_server.accepted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert silent_server.accepted, "kg load never sent its first request"
+    time.sleep(0.5)  # the request is written; kg load waits for the answer
+    process.send_signal(stop)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err == (f"Error: interrupted after 0 of {total} triples were sent: the server holds part of the "
+                   f"graph; run the same kg load again to complete it\n")
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_server_error_answer_is_one_line(oxigraph_server):

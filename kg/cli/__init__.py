@@ -3,7 +3,8 @@
 Each command parses its arguments, calls one library function and prints
 what it returns. Exit codes: 0 success, 1 a negative answer (does not
 conform, no such entity), 2 unusable input (missing file, syntax error, bad
-value), 3 an internal error. Errors are one line on stderr, never a traceback.
+value), 3 an internal error, 130 interrupted (Ctrl-C, SIGTERM). Errors are
+one line on stderr, never a traceback.
 """
 
 from __future__ import annotations

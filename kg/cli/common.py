@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError, KgError
+from ..errors import InputError, Interrupted, KgError
 from ..formats import RESULT_FORMATS
 
-EPILOG = "Exit codes: 0 ok, 1 negative result, 2 bad input, 3 internal error."
+EPILOG = "Exit codes: 0 ok, 1 negative result, 2 bad input, 3 internal error, 130 interrupted."
 
 
 class KgCommandError(click.ClickException):
@@ -30,6 +30,8 @@ class KgGroup(click.Group):
             return super().invoke(ctx)
         except KgError as error:
             raise KgCommandError(error) from None
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, which means "no" here
+            raise KgCommandError(Interrupted("interrupted")) from None
         except BrokenPipeError:  # the reader went away (kg ... | head): not an error
             sys.stdout = open(os.devnull, "w")
             sys.exit(0)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from ..errors import NegativeResult
+from ..errors import Interrupted, NegativeResult
 from .common import EPILOG, KgCommandError
 
 
@@ -35,10 +36,18 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
     """
     from ..remote import Connection, load_into_server
 
-    with _UploadBar() as bar:
-        report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
-                                  connection=Connection(timeout=timeout, retries=retries),
-                                  sizes=bar.start, progress=bar.advance)
+    bar = _UploadBar()
+    try:
+        with _sigterm_as_interrupt(), bar:
+            report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
+                                      connection=Connection(timeout=timeout, retries=retries),
+                                      sizes=bar.start, progress=bar.advance)
+    except KeyboardInterrupt:
+        # Sending the same graphs again is harmless (blank nodes go as skolem IRIs), so the
+        # same command completes a load that was cut short.
+        raise KgCommandError(Interrupted(
+            f"interrupted after {bar.sent} of {bar.total} triples were sent: the server holds part "
+            f"of the graph; run the same kg load again to complete it")) from None
     named = len(report.uploaded) - 1
     click.echo(f"Loaded {report.total} triples: {report.uploaded['']} in the default graph "
                f"and {report.total - report.uploaded['']} in {named} named graphs.")
@@ -54,18 +63,21 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
 
 
 class _UploadBar:
-    """A bar of the triples sent so far, on stderr, on a terminal only."""
+    """A bar of the triples sent so far, on stderr, on a terminal only; counts them either way."""
 
     def __init__(self):
         self.bar = None
+        self.total = self.sent = 0
 
     def start(self, sizes: dict[str, int]) -> None:
+        self.total = sum(sizes.values())
         if sys.stderr.isatty():
-            self.bar = click.progressbar(length=sum(sizes.values()), label="uploading", file=sys.stderr,
+            self.bar = click.progressbar(length=self.total, label="uploading", file=sys.stderr,
                                          show_pos=True, show_eta=True)
             self.bar.render_progress()
 
     def advance(self, _graph: str, triples: int) -> None:
+        self.sent += triples
         if self.bar is not None:
             self.bar.update(triples)
 
@@ -88,15 +100,13 @@ def serve(port):
     Example:
         kg serve --port 7878      then open http://127.0.0.1:7878/ in a browser
     """
-    import signal
     import tempfile
     import urllib.parse
 
     from ..remote import Connection, load_into_server
     from ..serve import start_oxigraph
 
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    with tempfile.TemporaryDirectory(prefix="kg-serve-") as location:
+    with _sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="kg-serve-") as location:
         server = start_oxigraph(Path(location), port)
         try:
             with _UploadBar() as bar:
@@ -113,3 +123,23 @@ def serve(port):
         finally:
             server.stop()
 
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """While inside, SIGTERM stops the command as Ctrl-C does, so that its cleanup runs
+    (spool files, the server); the handler before is put back after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set one
+        yield
+        return
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
