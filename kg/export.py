@@ -7,6 +7,7 @@ and JSON-LD hold the merged graph, each triple once.
 
 from __future__ import annotations
 
+from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .errors import InputError
 from .files import write_atomically
 from .project import Project
@@ -31,32 +32,56 @@ def format_for_path(path: str) -> str:
 
 def export_graph(fmt: str, reasoned: bool = False, project: Project | None = None) -> bytes:
     """The graph (asserted, or with its OWL RL entailments) serialized as ``fmt``."""
-    import pyoxigraph as ox
-
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     view = open_store(project, reasoned=reasoned)
-    dataset = fmt in DATASET_FORMATS
-    # Sorted, so that two exports of one store are the same bytes. The store writes the
-    # lines and Python sorts them as bytes, which orders them as the statements' text:
-    # the reasoned million-triple graph as N-Quads took 39 s and 1.5 GB as Python objects
-    # sorted by their text, and takes 16 s and 0.96 GB this way.
-    lines = sorted(_quad_lines(view) if dataset else view.graph_lines(""))
+    if fmt in DATASET_FORMATS:
+        graphs = {graph.value: view.graph_lines(graph.value) for graph in view.named_graphs()}
+    else:
+        graphs = {"": view.graph_lines("")}
+    return serialize_lines(_stable_quad_lines(graphs), fmt)
+
+
+def serialize_lines(lines: list[bytes], fmt: str) -> bytes:
+    """N-Triples (or, for a dataset format, N-Quads) lines as ``fmt``, in sorted order.
+
+    Sorted, so that two exports of one graph are the same bytes. The store writes the
+    lines and Python sorts them as bytes, which orders them as the statements' text:
+    the reasoned million-triple graph as N-Quads took 39 s and 1.5 GB as Python objects
+    sorted by their text, and takes 16 s and 0.96 GB this way.
+    """
+    import pyoxigraph as ox
+
+    lines = sorted(lines)
     if fmt in ("nt", "nq"):
         return b"".join(lines)
-    line_format = ox.RdfFormat.N_QUADS if dataset else ox.RdfFormat.N_TRIPLES
+    line_format = ox.RdfFormat.N_QUADS if fmt in DATASET_FORMATS else ox.RdfFormat.N_TRIPLES
     return ox.serialize(ox.parse(b"".join(lines), format=line_format),
                         format=getattr(ox.RdfFormat, EXPORT_FORMATS[fmt]),
-                        prefixes=PREFIXES if fmt in ("ttl", "trig") else None)
+                        prefixes=PREFIXES if fmt in ("ttl", "trig", "rdfxml") else None)
 
 
-def _quad_lines(view) -> list[bytes]:
-    """Every named graph's triples as N-Quads lines (the default graph is their merge)."""
-    lines = []
-    for graph in view.named_graphs():
-        ending = f" {graph} .\n".encode()
-        lines += [line[:-3] + ending for line in view.graph_lines(graph.value)]
-    return lines
+def _stable_quad_lines(graphs: dict[str, list[bytes]]) -> list[bytes]:
+    """Each graph's N-Triples lines as N-Quads lines of that graph ("" is the default graph,
+    whose lines stay triples), each line once, and each blank node named by its digest.
+
+    The digests come from the triples of all the graphs together, so a blank node
+    named in two graphs has one name, and it is the digest of its skolem IRI in
+    ``kg load``. Two blank nodes that say the same things about the same nodes get
+    one name, as they do on a server: the graph means the same.
+    """
+    from itertools import chain
+
+    with_blank_nodes = {line for line in chain.from_iterable(graphs.values()) if b"_:" in line}
+    names = {label: b"_:b" + digest.encode() for label, digest in blank_node_digests(with_blank_nodes).items()}
+    lines: dict[bytes, None] = {}
+    for graph, triples in graphs.items():
+        renamed = (rename_blank_nodes(line, names) if b"_:" in line else line for line in triples)
+        if graph:
+            ending = f" <{graph}> .\n".encode()
+            renamed = (line[:-3] + ending for line in renamed)
+        lines.update(dict.fromkeys(renamed))
+    return list(lines)
 
 
 # =============================================================================
@@ -84,9 +109,8 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     for name, (fmt, reasoned, _media) in BUNDLE_FILES.items():
         write_atomically(directory / name, export_graph(fmt, reasoned=reasoned, project=project))
         written.append(name)
-    ontology = _ontology_graph(project)
     write_atomically(directory / "ontology.ttl", project.ontology_file.read_bytes())
-    write_atomically(directory / "ontology.rdf", ontology.serialize(format="xml").encode("utf-8"))
+    write_atomically(directory / "ontology.rdf", _ontology_as("rdfxml", project))
     write_atomically(directory / "shapes.ttl", project.shapes_file.read_bytes())
     written += ["ontology.ttl", "ontology.rdf", "shapes.ttl"]
     write_atomically(directory / "void.ttl", describe_dataset(written, endpoint, project).encode("utf-8"))
@@ -94,11 +118,12 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     return written
 
 
-def _ontology_graph(project):
-    from .load import parse_turtle
-    from .namespace import bind_prefixes
+def _ontology_as(fmt: str, project: Project) -> bytes:
+    """The ontology serialized as ``fmt``, the same bytes from the same ontology/."""
+    import pyoxigraph as ox
 
-    return bind_prefixes(parse_turtle(project.ontology_file))
+    triples = ox.serialize(ox.parse(path=str(project.ontology_file)), format=ox.RdfFormat.N_TRIPLES)
+    return serialize_lines(_stable_quad_lines({"": triples.splitlines(True)}), fmt)
 
 
 def describe_dataset(files: list[str], endpoint: str | None, project: Project) -> str:
@@ -141,8 +166,8 @@ def describe_dataset(files: list[str], endpoint: str | None, project: Project) -
         graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
     sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
     graph.bind("sd", sd)
-    for row in counts:
-        subset = BNode()
+    for number, row in enumerate(counts):
+        subset = BNode(f"subset{number:03d}")  # named, so that two releases of one graph are the same bytes
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, sd.name, URIRef(row["g"].value)))

@@ -13,7 +13,6 @@ import http.client
 import json
 import netrc
 import os
-import re
 import socket
 import tempfile
 import time
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .errors import InputError
 from .prefixes import sparql_prologue
 from .terms import Result, Term
@@ -294,49 +294,22 @@ def load_into_server(endpoint: str, graph_store: str | None = None, replace: boo
 
 SKOLEM_BASE = "https://w3id.org/astana-kg/.well-known/genid/"
 
-# A blank node label in N-Triples; rename() keeps those in the subject or object position.
-_BLANK_NODE = re.compile(rb"_:(\S+)")
-
 
 def skolem_iris(default_graph: Path) -> dict[bytes, bytes]:
     """A stable IRI for every blank node of the default graph (an N-Triples file), by label.
 
-    The IRI comes from a hash of what the node says (RDF 1.1, section 3.5).
     Blank nodes sent in two requests are two different nodes to a server, so
     loading the same evidence twice would double it; the same skolem IRI
-    twice is one node. The hash covers the node's own triples and the links
-    that point at it (so two equal evidence items of two facts stay two), and
-    so stays the same from one build of the graph to the next.
+    twice is one node. The IRI ends with the node's digest (kg.blank_nodes),
+    so it stays the same from one build of the graph to the next.
     """
-    import hashlib
-
-    described: dict[bytes, list[str]] = {}
     with default_graph.open("rb") as lines:
-        for line in lines:
-            if b"_:" not in line:
-                continue
-            subject, predicate, value = line.decode("utf-8")[:-3].split(" ", 2)
-            if subject.startswith("_:"):
-                described.setdefault(subject[2:].encode(), []).append(
-                    f"{predicate} {'_:' if value.startswith('_:') else value}")
-            elif value.startswith("_:"):
-                described.setdefault(value[2:].encode(), []).append(f"^{predicate} {subject}")
-
-    def iri(about: list[str]) -> bytes:
-        digest = hashlib.sha256("\n".join(sorted(about)).encode()).hexdigest()[:24]
-        return f"<{SKOLEM_BASE}{digest}>".encode()
-    return {label: iri(about) for label, about in described.items()}
+        return {label: f"<{SKOLEM_BASE}{digest}>".encode() for label, digest in blank_node_digests(lines).items()}
 
 
 def _skolemized_chunks(dumped, path: Path, skolem: dict[bytes, bytes], size: int = 1 << 20) -> Iterator[bytes]:
     """An N-Triples file in chunks of whole lines, their blank nodes replaced by skolem IRIs,
     read once the store has written it (``dumped`` is done)."""
-    def rename(match):
-        text, (start, end) = match.string, match.span()
-        subject = start == 0 or text[start - 1] == 0x0A  # at the start of a line
-        obj = text[start - 1] == 0x20 and text[end:end + 3] == b" .\n"  # last term of a line
-        return skolem.get(match.group(1), match.group(0)) if subject or obj else match.group(0)
-
     dumped.result()
     with path.open("rb") as handle:
         rest = b""
@@ -344,6 +317,6 @@ def _skolemized_chunks(dumped, path: Path, skolem: dict[bytes, bytes], size: int
             block, rest = rest + block, b""
             end = block.rfind(b"\n") + 1
             block, rest = block[:end], block[end:]
-            yield _BLANK_NODE.sub(rename, block) if b"_:" in block else block
+            yield rename_blank_nodes(block, skolem)
         if rest:
-            yield _BLANK_NODE.sub(rename, rest)
+            yield rename_blank_nodes(rest, skolem)

@@ -1,0 +1,56 @@
+"""Names for blank nodes that stay the same from one build of the graph to the next.
+
+A parser gives every blank node a fresh label, so two builds of the same
+sources label the same evidence item differently: their exports differ byte
+for byte, and a server sent both would hold the item twice. Naming a blank
+node after a hash of what it says and what points at it (RDF 1.1 Concepts,
+section 3.5) gives the same name every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Iterable
+
+# A blank node label in N-Triples; rename_blank_nodes() renames those in the subject or object position.
+BLANK_NODE = re.compile(rb"_:(\S+)")
+
+
+def blank_node_digests(lines: Iterable[bytes]) -> dict[bytes, str]:
+    """A stable hex digest for every blank node of a graph given as N-Triples lines, by label.
+
+    The digest covers the node's own triples and the links that point at it,
+    so two equal evidence items of two facts stay two. A blank node it links
+    to counts as ``_:`` whatever its label: labels are what is being replaced.
+    """
+    described: dict[bytes, list[str]] = {}
+    for line in lines:
+        if b"_:" not in line:
+            continue
+        subject, predicate, value = line.decode("utf-8").rstrip()[:-2].split(" ", 2)
+        if subject.startswith("_:"):
+            described.setdefault(subject[2:].encode(), []).append(
+                f"{predicate} {'_:' if value.startswith('_:') else value}")
+        elif value.startswith("_:"):
+            described.setdefault(value[2:].encode(), []).append(f"^{predicate} {subject}")
+    return {label: hashlib.sha256("\n".join(sorted(about)).encode()).hexdigest()[:24]
+            for label, about in described.items()}
+
+
+def rename_blank_nodes(text: bytes, names: dict[bytes, bytes]) -> bytes:
+    """Whole N-Triples lines with each blank node (by label) replaced by its entry in ``names``.
+
+    Only a term in the subject or object position is renamed: ``_:`` inside
+    a literal is text.
+    """
+    if b"_:" not in text:
+        return text
+
+    def rename(match):
+        whole, (start, end) = match.string, match.span()
+        subject = start == 0 or whole[start - 1] == 0x0A  # at the start of a line
+        obj = whole[start - 1] == 0x20 and whole[end:end + 3] == b" .\n"  # the last term of a line
+        return names.get(match.group(1), match.group(0)) if subject or obj else match.group(0)
+
+    return BLANK_NODE.sub(rename, text)
