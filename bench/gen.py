@@ -7,18 +7,23 @@ OUT_DIR becomes a project tree that ``kg`` can use (KG_ROOT=OUT_DIR): the real
 ontology and shapes are copied in, queries/ is a link to this repository's (so
 the benchmarks time the queries as they are now, not as they were when the graph
 was generated; the store does not depend on them), and the facts are written to
-data/sources/gen-NNNN.ttl, one public source per 50 rounds, each file in
-N-Triples syntax (which is also Turtle). Every node uses the ontology's terms
-and conforms to the shapes: rounds with dates and venues, delegations with
-heads and members, persons, statements and outcomes, each with evidence that
-cites its source. ``--violations K`` adds K deliberate violations (a round
-without a number, a statement without evidence, an end before a start, ...).
+data/sources/gen-NNNN.ttl, one public source and one source document per 50
+rounds, each file in N-Triples syntax (which is also Turtle). Every node uses
+the ontology's terms and conforms to the shapes: rounds with dates, venues (and
+the venue's name of the day), agenda topics and the odd boycott; delegations
+with heads and members, the UN's among them; persons; statements, quoted from
+the source document; outcomes; and now and then a disagreement between sources.
+Every fact has evidence. Each saved query has rows to return, given a generated
+round or entity where it takes one. ``--violations K`` adds K deliberate
+violations (a round without a number, a statement without evidence, an end
+before a start, ...).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import random
 import shutil
 from pathlib import Path
@@ -29,6 +34,8 @@ SRC = RES + "source/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+QUOTED = "http://www.w3.org/ns/prov#wasQuotedFrom"
+DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ROUNDS_PER_SOURCE = 50
 GUARANTORS = ["russia", "turkey", "iran"]
@@ -36,6 +43,13 @@ COUNTRIES = ["russia", "turkey", "iran", "syria", "jordan", "lebanon", "iraq", "
 OBSERVERS = ["jordan", "lebanon", "iraq", "united-nations", "icrc"]
 KINDS = ["Remark", "Announcement", "JointStatement", "Declaration"]
 OUTCOMES = ["Decision", "Agreement", "WorkingGroup", "Mechanism"]
+# The agenda topics of data/reference.ttl, which the generated project copies.
+TOPICS = ["confidence-building", "humanitarian-conditions", "missing-persons", "political-solution",
+          "political-road-map", "reconstruction", "refugee-return", "syrian-file"]
+BOYCOTT_EVERY = 10  # rounds: one in ten is boycotted by a country that stays away
+DISAGREEMENT_EVERY = 25  # rounds: one in 25 has sources that disagree on the venue's name
+# The capital's name changed twice; a round is recorded under the name of its day.
+NUR_SULTAN = (datetime.date(2019, 3, 20), datetime.date(2022, 9, 17))
 # Persons' names are made of these parts, so that their lengths are like the real
 # delegates' (about 15 characters, four in ten over 15 bytes) and some are not ASCII.
 # The length matters: Oxigraph keeps a string of up to 15 bytes inside the quad and
@@ -77,6 +91,13 @@ class Writer:
         self.add(node, iri(RDF_TYPE), iri(AP + "Evidence"))
         self.add(node, iri(DERIVED), iri(source))
 
+    def quote(self, subject: str, document: str, key: str, words: str) -> None:
+        node = f"_:q{key}"
+        self.add(subject, iri(AP + "evidence"), node)
+        self.add(node, iri(RDF_TYPE), iri(AP + "Evidence"))
+        self.add(node, iri(AP + "quote"), text(words, None))
+        self.add(node, iri(QUOTED), iri(document))
+
 
 def person_name(number: int) -> str:
     """A made-up name, the same for the same person number (a different one for each of the 20,000)."""
@@ -89,7 +110,22 @@ def person_name(number: int) -> str:
     return f"{parts[0]}{parts[1]} {parts[2]}{parts[3]}"
 
 
-def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> None:
+def venue_name(venue: str, day: datetime.date) -> str:
+    """The name a source of the day would give the venue."""
+    if venue == "sochi":
+        return "Sochi"
+    return "Nur-Sultan" if NUR_SULTAN[0] <= day < NUR_SULTAN[1] else "Astana"
+
+
+def person_at(out: Writer, delegation: str, number: int, role: str) -> None:
+    """Person ``number`` (of 20,000) as the head or a member of the delegation."""
+    person = iri(f"{RES}gen-person-{number % 20000:05d}")
+    out.add(person, iri(RDF_TYPE), iri(AP + "Person"))
+    out.add(person, iri(PREF), text(person_name(number % 20000)))
+    out.add(delegation, iri(AP + role), person)
+
+
+def round_facts(out: Writer, number: int, source: str, document: str, rng: random.Random) -> None:
     r = iri(f"{RES}gen-round-{number:06d}")
     start = datetime.date(2017, 1, 1) + datetime.timedelta(days=7 * number)
     out.add(r, iri(RDF_TYPE), iri(AP + "Round"))
@@ -98,14 +134,19 @@ def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> No
     out.add(r, iri(AP + "partOfProcess"), iri(RES + "astana-process"))
     out.add(r, iri(AP + "startDate"), typed(start.isoformat(), "date"))
     out.add(r, iri(AP + "endDate"), typed((start + datetime.timedelta(days=1)).isoformat(), "date"))
-    out.add(r, iri(AP + "venue"), iri(RES + rng.choice(["astana", "sochi"])))
+    venue = rng.choice(["astana", "sochi"])
+    out.add(r, iri(AP + "venue"), iri(RES + venue))
+    out.add(r, iri(AP + "venueNameAsStated"), text(venue_name(venue, start)))
+    for topic in rng.sample(TOPICS, 2):
+        out.add(r, iri(AP + "hasAgendaTopic"), iri(f"{RES}topic-{topic}"))
     for guarantor in GUARANTORS:
         out.add(r, iri(AP + "hasGuarantor"), iri(RES + guarantor))
     out.evidence(r, source, f"r{number}")
     observers = rng.sample(OBSERVERS, 3)
     for observer in observers:
         out.add(r, iri(AP + "hasObserver"), iri(RES + observer))
-    for d, party in enumerate(rng.sample(COUNTRIES, 5)):
+    parties = rng.sample(COUNTRIES, 5)
+    for d, party in enumerate(parties):
         if party not in GUARANTORS and party not in observers:
             # A delegation's party takes part in its meeting (rule delegation-party-absent).
             out.add(r, iri(AP + "hasParticipant"), iri(RES + party))
@@ -116,18 +157,40 @@ def round_facts(out: Writer, number: int, source: str, rng: random.Random) -> No
         out.add(delegation, iri(AP + "represents"), iri(RES + party))
         out.evidence(delegation, source, f"d{number}-{d}")
         for m in range(3):
-            person = iri(f"{RES}gen-person-{(number * 7 + d * 3 + m) % 20000:05d}")
-            out.add(person, iri(RDF_TYPE), iri(AP + "Person"))
-            out.add(person, iri(PREF), text(person_name((number * 7 + d * 3 + m) % 20000)))
-            out.add(delegation, iri(AP + ("hasHead" if m == 0 else "hasMember")), person)
+            person_at(out, delegation, number * 7 + d * 3 + m, "hasHead" if m == 0 else "hasMember")
+    # The UN's delegation, headed by one person: the offsets 0 to 14 are the other delegations'.
+    if "united-nations" not in observers:
+        out.add(r, iri(AP + "hasParticipant"), iri(RES + "united-nations"))
+    delegation = iri(f"{RES}gen-round-{number:06d}-delegation-united-nations")
+    out.add(delegation, iri(RDF_TYPE), iri(AP + "Delegation"))
+    out.add(delegation, iri(PREF), text(f"UN delegation at synthetic round {number}"))
+    out.add(delegation, iri(AP + "delegationAt"), r)
+    out.add(delegation, iri(AP + "represents"), iri(RES + "united-nations"))
+    out.evidence(delegation, source, f"d{number}-un")
+    person_at(out, delegation, number * 7 + 15, "hasHead")
+    stayed_away = [c for c in COUNTRIES if c not in GUARANTORS + observers + parties]
+    if number % BOYCOTT_EVERY == 1 and stayed_away:
+        out.add(r, iri(AP + "boycottedBy"), iri(RES + stayed_away[0]))
+    if number % DISAGREEMENT_EVERY == 1:
+        disagreement = iri(f"{RES}gen-disagreement-{number:06d}")
+        other_name = "Nur-Sultan" if venue_name(venue, start) == "Astana" else "Astana"
+        out.add(disagreement, iri(RDF_TYPE), iri(AP + "Disagreement"))
+        out.add(disagreement, iri(PREF), text(f"Synthetic round {number}: where was it held?"))
+        out.add(disagreement, iri(AP + "disagreementAbout"), r)
+        out.add(disagreement, iri(AP + "disputedProperty"), iri(AP + "venueNameAsStated"))
+        out.add(disagreement, iri(AP + "recordedValue"), text(venue_name(venue, start)))
+        out.add(disagreement, iri(AP + "alternativeValue"), text(other_name))
+        out.add(disagreement, iri(AP + "alternativeSource"), iri(source))
+        out.evidence(disagreement, source, f"x{number}")
     for k in range(4):
         statement = iri(f"{RES}gen-statement-{number:06d}-{k}")
         out.add(statement, iri(RDF_TYPE), iri(AP + rng.choice(KINDS)))
         out.add(statement, iri(PREF), text(f"Statement {k} at synthetic round {number}"))
-        out.add(statement, iri(AP + "summary"), text(f"What was said, number {k}, at round {number}."))
+        said = f"What was said, number {k}, at round {number}."
+        out.add(statement, iri(AP + "summary"), text(said))
         out.add(statement, iri(AP + "madeAt"), r)
         out.add(statement, iri(AP + "statedBy"), iri(RES + rng.choice(COUNTRIES)))
-        out.evidence(statement, source, f"s{number}-{k}")
+        out.quote(statement, document, f"s{number}-{k}", said)
     outcome = iri(f"{RES}gen-outcome-{number:06d}")
     out.add(outcome, iri(RDF_TYPE), iri(AP + rng.choice(OUTCOMES)))
     out.add(outcome, iri(PREF), text(f"Outcome of synthetic round {number}"))
@@ -167,7 +230,7 @@ def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 
     (out_dir / "queries").symlink_to(repo / "queries", target_is_directory=True)
     shutil.copy(repo / "data" / "reference.ttl", out_dir / "data" / "reference.ttl")
     rng = random.Random(seed)
-    per_round = 133  # about, measured on the generator's own output
+    per_round = 154  # about, measured on the generator's own output
     rounds = max(1, triples // per_round)
     written = 0
     for first in range(1, rounds + 1, ROUNDS_PER_SOURCE):
@@ -177,8 +240,16 @@ def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 
         out.add(iri(source), iri(RDF_TYPE), iri(AP + "PublicSource"))
         out.add(iri(source), iri(PREF), text(f"Synthetic source {slug}"))
         out.add(iri(source), iri(AP + "address"), text(f"example.org/{slug}", None))
+        # The statements are quoted from a source document, as the real ones are.
+        document = f"{RES}document/{slug}"
+        number = first // ROUNDS_PER_SOURCE
+        out.add(iri(document), iri(RDF_TYPE), iri(AP + "SourceDocument"))
+        out.add(iri(document), iri(PREF), text(f"Synthetic source document {slug}"))
+        out.add(iri(document), iri(DCTERMS + "title"), text(f"Synthetic report {number}", None))
+        out.add(iri(document), iri(DCTERMS + "identifier"),
+                text(f"{number % 1000:03d}_{hashlib.sha256(slug.encode()).hexdigest()[:16]}.txt", None))
         for number in range(first, min(first + ROUNDS_PER_SOURCE, rounds + 1)):
-            round_facts(out, number, source, rng)
+            round_facts(out, number, source, document, rng)
         if first == 1:
             for process in ("astana-process", "geneva-process"):  # their evidence is in the real documents
                 out.evidence(iri(RES + process), source, process)

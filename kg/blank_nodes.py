@@ -24,18 +24,19 @@ def blank_node_digests(lines: Iterable[bytes]) -> dict[bytes, str]:
     so two equal evidence items of two facts stay two. A blank node it links
     to counts as ``_:`` whatever its label: labels are what is being replaced.
     """
-    described: dict[bytes, list[str]] = {}
+    # Bytes throughout: sorted UTF-8 bytes are in the order of the text's code points, so
+    # the digests are those of the text, found in half the time (0.67 s against 1.17 s
+    # for the million-triple graph's 82,709 evidence items).
+    described: dict[bytes, list[bytes]] = {}
     for line in lines:
         if b"_:" not in line:
             continue
-        subject, predicate, value = line.decode("utf-8").rstrip()[:-2].split(" ", 2)
-        if subject.startswith("_:"):
-            described.setdefault(subject[2:].encode(), []).append(
-                f"{predicate} {'_:' if value.startswith('_:') else value}")
-        elif value.startswith("_:"):
-            described.setdefault(value[2:].encode(), []).append(f"^{predicate} {subject}")
-    return {label: hashlib.sha256("\n".join(sorted(about)).encode()).hexdigest()[:24]
-            for label, about in described.items()}
+        subject, predicate, value = line.rstrip()[:-2].split(b" ", 2)
+        if subject[:2] == b"_:":
+            described.setdefault(subject[2:], []).append(predicate + (b" _:" if value[:2] == b"_:" else b" " + value))
+        elif value[:2] == b"_:":
+            described.setdefault(value[2:], []).append(b"^" + predicate + b" " + subject)
+    return {label: hashlib.sha256(b"\n".join(sorted(about))).hexdigest()[:24] for label, about in described.items()}
 
 
 def rename_blank_nodes(text: bytes, names: dict[bytes, bytes]) -> bytes:
