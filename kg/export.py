@@ -7,6 +7,9 @@ and JSON-LD hold the merged graph, each triple once.
 
 from __future__ import annotations
 
+from itertools import chain
+from typing import Iterable
+
 from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .errors import InputError
 from .files import write_atomically
@@ -36,9 +39,10 @@ def export_graph(fmt: str, reasoned: bool = False, project: Project | None = Non
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     view = open_store(project, reasoned=reasoned)
     if fmt in DATASET_FORMATS:
-        graphs = {graph.value: view.graph_lines(graph.value) for graph in view.named_graphs()}
+        # One graph at a time: its lines are let go of once read.
+        graphs = ((graph.value, view.graph_lines(graph.value)) for graph in view.named_graphs())
     else:
-        graphs = {"": view.graph_lines("")}
+        graphs = [("", view.graph_lines(""))]
     return serialize_lines(_stable_quad_lines(graphs), fmt)
 
 
@@ -61,7 +65,7 @@ def serialize_lines(lines: list[bytes], fmt: str) -> bytes:
                         prefixes=PREFIXES if fmt in ("ttl", "trig", "rdfxml") else None)
 
 
-def _stable_quad_lines(graphs: dict[str, list[bytes]]) -> list[bytes]:
+def _stable_quad_lines(graphs: Iterable[tuple[str, list[bytes]]]) -> list[bytes]:
     """Each graph's N-Triples lines as N-Quads lines of that graph ("" is the default graph,
     whose lines stay triples), each line once, and each blank node named by its digest.
 
@@ -70,17 +74,17 @@ def _stable_quad_lines(graphs: dict[str, list[bytes]]) -> list[bytes]:
     ``kg load``. Two blank nodes that say the same things about the same nodes get
     one name, as they do on a server: the graph means the same.
     """
-    from itertools import chain
-
-    with_blank_nodes = {line for line in chain.from_iterable(graphs.values()) if b"_:" in line}
-    names = {label: b"_:b" + digest.encode() for label, digest in blank_node_digests(with_blank_nodes).items()}
     lines: dict[bytes, None] = {}
-    for graph, triples in graphs.items():
-        renamed = (rename_blank_nodes(line, names) if b"_:" in line else line for line in triples)
-        if graph:
-            ending = f" <{graph}> .\n".encode()
-            renamed = (line[:-3] + ending for line in renamed)
-        lines.update(dict.fromkeys(renamed))
+    with_blank_nodes: dict[bytes, list[bytes]] = {}  # by the end of a line in that graph
+    for graph, triples in graphs:
+        ending = f" <{graph}> .\n".encode() if graph else b" .\n"
+        with_blank_nodes[ending] = [line for line in triples if b"_:" in line]
+        plain = (line for line in triples if b"_:" not in line)
+        lines.update(dict.fromkeys(plain if not graph else (line[:-3] + ending for line in plain)))
+    found = blank_node_digests(set(chain.from_iterable(with_blank_nodes.values())))
+    names = {label: b"_:b" + digest.encode() for label, digest in found.items()}
+    for ending, triples in with_blank_nodes.items():
+        lines.update(dict.fromkeys(rename_blank_nodes(line, names)[:-3] + ending for line in triples))
     return list(lines)
 
 
@@ -123,7 +127,7 @@ def _ontology_as(fmt: str, project: Project) -> bytes:
     import pyoxigraph as ox
 
     triples = ox.serialize(ox.parse(path=str(project.ontology_file)), format=ox.RdfFormat.N_TRIPLES)
-    return serialize_lines(_stable_quad_lines({"": triples.splitlines(True)}), fmt)
+    return serialize_lines(_stable_quad_lines([("", triples.splitlines(True))]), fmt)
 
 
 def describe_dataset(files: list[str], endpoint: str | None, project: Project) -> str:
