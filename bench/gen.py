@@ -242,12 +242,12 @@ def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 
         out.add(iri(source), iri(AP + "address"), text(f"example.org/{slug}", None))
         # The statements are quoted from a source document, as the real ones are.
         document = f"{RES}document/{slug}"
-        number = first // ROUNDS_PER_SOURCE
+        file_number = first // ROUNDS_PER_SOURCE
         out.add(iri(document), iri(RDF_TYPE), iri(AP + "SourceDocument"))
         out.add(iri(document), iri(PREF), text(f"Synthetic source document {slug}"))
-        out.add(iri(document), iri(DCTERMS + "title"), text(f"Synthetic report {number}", None))
+        out.add(iri(document), iri(DCTERMS + "title"), text(f"Synthetic report {file_number}", None))
         out.add(iri(document), iri(DCTERMS + "identifier"),
-                text(f"{number % 1000:03d}_{hashlib.sha256(slug.encode()).hexdigest()[:16]}.txt", None))
+                text(f"{file_number % 1000:03d}_{hashlib.sha256(slug.encode()).hexdigest()[:16]}.txt", None))
         for number in range(first, min(first + ROUNDS_PER_SOURCE, rounds + 1)):
             round_facts(out, number, source, document, rng)
         if first == 1:
