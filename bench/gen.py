@@ -13,8 +13,9 @@ the ontology's terms and conforms to the shapes: rounds with dates, venues (and
 the venue's name of the day), agenda topics and the odd boycott; delegations
 with heads and members, the UN's among them; persons; statements, quoted from
 the source document; outcomes; and now and then a disagreement between sources.
-Every fact has evidence. Each saved query has rows to return, given a generated
-round or entity where it takes one. ``--violations K`` adds K deliberate
+Every fact has evidence. Each saved query has rows to return: where a query's
+default names one of the real graph's entities, OUT_DIR/query-values.json gives
+a generated one, which the benchmarks use. ``--violations K`` adds K deliberate
 violations (a round without a number, a statement without evidence, an end
 before a start, ...).
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import json
 import random
 import shutil
 from pathlib import Path
@@ -38,6 +40,7 @@ QUOTED = "http://www.w3.org/ns/prov#wasQuotedFrom"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ROUNDS_PER_SOURCE = 50
+QUERY_VALUES = "query-values.json"  # in the generated project, see write_query_values()
 GUARANTORS = ["russia", "turkey", "iran"]
 COUNTRIES = ["russia", "turkey", "iran", "syria", "jordan", "lebanon", "iraq", "united-states"]
 OBSERVERS = ["jordan", "lebanon", "iraq", "united-nations", "icrc"]
@@ -125,7 +128,8 @@ def person_at(out: Writer, delegation: str, number: int, role: str) -> None:
     out.add(delegation, iri(AP + role), person)
 
 
-def round_facts(out: Writer, number: int, source: str, document: str, rng: random.Random) -> None:
+def round_facts(out: Writer, number: int, source: str, document: str, rng: random.Random) -> dict[str, str]:
+    """Write one round and what happened at it; return its first observer and first speaker."""
     r = iri(f"{RES}gen-round-{number:06d}")
     start = datetime.date(2017, 1, 1) + datetime.timedelta(days=7 * number)
     out.add(r, iri(RDF_TYPE), iri(AP + "Round"))
@@ -182,6 +186,7 @@ def round_facts(out: Writer, number: int, source: str, document: str, rng: rando
         out.add(disagreement, iri(AP + "alternativeValue"), text(other_name))
         out.add(disagreement, iri(AP + "alternativeSource"), iri(source))
         out.evidence(disagreement, source, f"x{number}")
+    speakers = []
     for k in range(4):
         statement = iri(f"{RES}gen-statement-{number:06d}-{k}")
         out.add(statement, iri(RDF_TYPE), iri(AP + rng.choice(KINDS)))
@@ -189,13 +194,16 @@ def round_facts(out: Writer, number: int, source: str, document: str, rng: rando
         said = f"What was said, number {k}, at round {number}."
         out.add(statement, iri(AP + "summary"), text(said))
         out.add(statement, iri(AP + "madeAt"), r)
-        out.add(statement, iri(AP + "statedBy"), iri(RES + rng.choice(COUNTRIES)))
+        speaker = rng.choice(COUNTRIES)
+        speakers.append(speaker)
+        out.add(statement, iri(AP + "statedBy"), iri(RES + speaker))
         out.quote(statement, document, f"s{number}-{k}", said)
     outcome = iri(f"{RES}gen-outcome-{number:06d}")
     out.add(outcome, iri(RDF_TYPE), iri(AP + rng.choice(OUTCOMES)))
     out.add(outcome, iri(PREF), text(f"Outcome of synthetic round {number}"))
     out.add(outcome, iri(AP + "outcomeOf"), r)
     out.evidence(outcome, source, f"o{number}")
+    return {"observer": observers[0], "speaker": speakers[0]}
 
 
 def violations(out: Writer, count: int, source: str) -> None:
@@ -218,6 +226,26 @@ def violations(out: Writer, count: int, source: str) -> None:
             out.add(bad, iri(AP + "startDate"), typed("2020-01-02", "date"))
             out.add(bad, iri(AP + "endDate"), typed("2020-01-01", "date"))
             out.evidence(bad, source, f"bad{i}")
+
+
+def write_query_values(out_dir: Path, first_round: dict[str, str]) -> None:
+    """Write QUERY_VALUES: values for the saved queries' parameters that name this graph's own
+    entities. Their defaults name the real graph's, which a generated graph does not hold."""
+    values = {
+        "agenda-of-round": {"round": ["1"]},
+        "sources-of-entity": {"entity": ["res:gen-round-000001"]},
+        "sources-of-observation": {"round": ["1"], "observer": [f"res:{first_round['observer']}"]},
+        "statements-at-meeting": {"meeting": ["res:gen-round-000001"]},
+        "statements-by-person": {"person": [f"res:{first_round['speaker']}"]},
+    }
+    (out_dir / QUERY_VALUES).write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")
+
+
+def query_values(root: Path) -> dict[str, dict[str, list[str]]]:
+    """The parameter values to run each saved query with on the project at ``root``: those
+    the generator wrote for a generated graph, none (the defaults) for any other."""
+    path = root / QUERY_VALUES
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 0) -> int:
@@ -249,7 +277,9 @@ def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 
         out.add(iri(document), iri(DCTERMS + "identifier"),
                 text(f"{file_number % 1000:03d}_{hashlib.sha256(slug.encode()).hexdigest()[:16]}.txt", None))
         for number in range(first, min(first + ROUNDS_PER_SOURCE, rounds + 1)):
-            round_facts(out, number, source, document, rng)
+            at_round = round_facts(out, number, source, document, rng)
+            if number == 1:
+                write_query_values(out_dir, at_round)
         if first == 1:
             for process in ("astana-process", "geneva-process"):  # their evidence is in the real documents
                 out.evidence(iri(RES + process), source, process)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen import generate  # noqa: E402
+from gen import generate, query_values  # noqa: E402
 
 from kg.project import Project, default_project  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
@@ -42,10 +42,12 @@ def timed(action, runs: int) -> float:
     return statistics.median(times)
 
 
-def query_latencies(endpoint: str, runs: int) -> dict[str, float]:
+def query_latencies(endpoint: str, runs: int, values: dict | None = None) -> dict[str, float]:
     engine = RemoteEngine(endpoint, Connection(timeout=600))
     saved = load_saved_queries(default_project().queries_dir)
-    return {name: timed(lambda q=query: engine.query(q.bind({})), runs) for name, query in saved.items()}
+    values = values or {}
+    return {name: timed(lambda q=query, n=name: engine.query(q.bind(values.get(n, {}))), runs)
+            for name, query in saved.items()}
 
 
 def print_latencies(latencies: dict[str, float]) -> None:
@@ -90,7 +92,7 @@ def main() -> None:
                   f"{len(report.uploaded)} graphs): load {loaded:.1f} s, {report.total / loaded / 1000:.0f}k "
                   f"triples/s; client peak RSS {peak_mb:.0f} MB; counts "
                   + ("verified" if not problems else "differ: " + "; ".join(problems)))
-            print_latencies(query_latencies(server.query_url, args.runs))
+            print_latencies(query_latencies(server.query_url, args.runs, query_values(root)))
         finally:
             server.stop()
 

@@ -8,7 +8,9 @@ Usage:
     python bench/query_times.py --endpoint http://127.0.0.1:7878/query --against HEAD~1 people
 
 bench/run.py reports only the slowest saved query per size; this shows which
-ones are slow and how many rows they return. The graph is built first if its
+ones are slow and how many rows they return. A query that takes a parameter
+runs with its default, or on a generated graph with the generated entity that
+bench/gen.py wrote to query-values.json. The graph is built first if its
 sources changed (with the fast engines), and the build is not timed.
 
 --against REV times each query as this repository's queries/ held it at git
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="only these saved queries (default: all)")
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
+    from gen import query_values
     from kg.project import default_project
     from kg.queries import load_saved_queries, read_saved_query
     from kg.remote import Connection, RemoteEngine
@@ -60,6 +63,7 @@ def main() -> None:
         build_dir(project)
         engine = open_engine(project)
     queries = load_saved_queries(project.queries_dir)
+    values = query_values(project.root)  # a generated graph's own entities for the parameters
     names = args.names or sorted(queries)
     unknown = sorted(set(names) - set(queries))
     if unknown:
@@ -89,14 +93,14 @@ def main() -> None:
         print("| saved query | other store (s) | built store (s) | ratio | rows | same rows |")
         print("|---|---|---|---|---|---|")
         for name in names:
-            text = queries[name].bind({})
+            text = queries[name].bind(values.get(name, {}))
             print(in_turns(name, lambda: timed(text, other), lambda: timed(text)), flush=True)
         return
 
     if not args.against:
         measured = []
         for name in names:
-            text = queries[name].bind({})
+            text = queries[name].bind(values.get(name, {}))
             runs = [timed(text) for _ in range(args.runs)]
             measured.append((statistics.median(s for s, _ in runs), name, len(runs[0][1])))
         print(f"| saved query | median of {args.runs} (s) | rows |")
@@ -111,8 +115,8 @@ def main() -> None:
         for name in names:
             earlier = Path(folder) / f"{name}.rq"
             earlier.write_text(_text_at(args.against, f"queries/{name}.rq"), encoding="utf-8")
-            old_text = read_saved_query(earlier).bind({})
-            new_text = queries[name].bind({})
+            old_text = read_saved_query(earlier).bind(values.get(name, {}))
+            new_text = queries[name].bind(values.get(name, {}))
             print(in_turns(name, lambda: timed(old_text), lambda: timed(new_text)), flush=True)
 
 
