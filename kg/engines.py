@@ -18,12 +18,23 @@ READ_ONLY = "updates are refused: kg answers queries only (SELECT, ASK, CONSTRUC
 
 
 class OxigraphEngine:
-    """Queries a pyoxigraph Store."""
+    """Queries a pyoxigraph Store; ``pinned`` (kg.pinned) holds the answers of the pinned saved queries."""
 
-    def __init__(self, store):
+    def __init__(self, store, pinned=None):
         self.store = store
+        self.pinned = pinned
 
-    def query(self, text: str, prefixes: dict[str, str] | None = None) -> Result:
+    def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result:
+        """The answer to ``text``; with ``pin`` (a pinned saved query's text), the pinned answer, pinned first if new."""
+        if not pin or self.pinned is None:
+            return self._query(text, prefixes)
+        answer = self.pinned.read(text)
+        if answer is None:
+            answer = self._query(text, prefixes)
+            self.pinned.write(text, answer)
+        return answer
+
+    def _query(self, text: str, prefixes: dict[str, str] | None) -> Result:
         import pyoxigraph as ox
 
         try:
@@ -87,7 +98,8 @@ class RdflibEngine:
     def __init__(self, graph):
         self.graph = graph
 
-    def query(self, text: str, prefixes: dict[str, str] | None = None) -> Result:
+    def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result:
+        """The answer to ``text``; ``pin`` is ignored: rdflib always computes it, as the reference."""
         from pyparsing import ParseException
         from rdflib.plugins.sparql.parser import parseUpdate
 

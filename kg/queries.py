@@ -12,6 +12,11 @@ A file opens with comment lines in grlc's format::
     #+ enumerate:
     #+   - country:
     #+     - res:jordan
+    #+ pinned: true
+
+(``pinned`` is ours, not grlc's: the answer to the query run without parameters
+is computed once per build of the store, see kg.pinned; so a pinned query has
+no required parameter and no default)
 
 and names its parameters by grlc's convention: ``?_round_integer`` is the
 required parameter ``round`` of type integer, ``?__since_xsd_date`` the
@@ -115,6 +120,11 @@ class SavedQuery:
     description: str = ""
     tags: list[str] = field(default_factory=list)
     parameters: list[Parameter] = field(default_factory=list)
+    pinned: bool = False
+
+    def pins(self, text: str) -> bool:
+        """Whether this bound text is answered from the pin: a pinned query run without its optional parameters."""
+        return self.pinned and text == self.text
 
     def bind(self, values: dict[str, list[str]]) -> str:
         """The query text with the given parameter values bound in a VALUES block.
@@ -188,6 +198,13 @@ def read_saved_query(path: Path) -> SavedQuery:
             default=None if defaults.get(name) is None else str(defaults[name]),
             choices=tuple(str(c) for c in choices.get(name, [])),
         ))
+    pinned = str(header.get("pinned", "false")).lower()
+    if pinned not in ("true", "false"):
+        raise InputError(f"{path}: 'pinned' is true or false, not {header['pinned']!r}")
+    unpinnable = [p for p in parameters if p.required or p.default is not None]
+    if pinned == "true" and unpinnable:
+        raise InputError(f"{path}: a pinned query is answered once per build, without parameters, "
+                         f"but --{unpinnable[0].name} {'is required' if unpinnable[0].required else 'has a default'}")
     return SavedQuery(
         name=path.stem,
         path=path,
@@ -196,6 +213,7 @@ def read_saved_query(path: Path) -> SavedQuery:
         description=str(header.get("description", "")),
         tags=[str(t) for t in header.get("tags", [])],
         parameters=parameters,
+        pinned=pinned == "true",
     )
 
 

@@ -117,7 +117,8 @@ class RemoteEngine:
         self.endpoint = endpoint
         self.connection = connection or Connection()
 
-    def query(self, text: str, prefixes: dict[str, str] | None = None) -> Result:
+    def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result:
+        """The endpoint's answer to ``text``; ``pin`` is ignored: answers are pinned in the local store only."""
         from .engines import check_read_only_query
 
         full_text = sparql_prologue(prefixes or {}) + text

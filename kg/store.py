@@ -9,6 +9,7 @@ a change builds
         - the default graph: the merge of all sources, each triple once, and
           what OWL RL adds about our own terms,
         - .../resource/graph/inferred: what OWL RL adds, again, on its own,
+    .kg-cache/<fingerprint>/pinned/      the answers of the pinned saved queries (kg.pinned)
     .kg-cache/<fingerprint>/built.json   written last: engines used and counts
     .kg-cache/<fingerprint>/asserted/    the sources without the entailments, stored
         by the first command that queries them (--no-reason)
@@ -43,6 +44,7 @@ from .prefixes import INFERRED_GRAPH
 from .project import Project, default_project
 
 CACHE_FORMAT = "4"
+PINNED = "pinned"  # the answers of the pinned saved queries, beside the store (kg.pinned)
 
 _BUILDERS = ("load.py", "reason.py", "store.py")
 
@@ -204,6 +206,9 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         started = time.perf_counter()
         _compact(store)
         timings["compact"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        _pin_saved_queries(project, store, directory, progress)
+        timings["pin"] = round(time.perf_counter() - started, 3)
         del store
     except BaseException:
         # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.
@@ -218,6 +223,22 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     info = {"engines": engines.describe(), "seconds": timings, **counts}
     (directory / "built.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     _prune(directory)
+
+
+def _pin_saved_queries(project: Project, store, directory: Path, progress) -> list[str]:
+    """Answer the pinned saved queries on the reasoned store and pin the answers (kg.pinned)."""
+    from .engines import OxigraphEngine
+    from .pinned import PinnedAnswers, pin_saved_queries
+    from .queries import read_saved_query
+
+    queries = []
+    for path in sorted(project.queries_dir.glob("*.rq")):
+        try:
+            queries.append(read_saved_query(path))
+        except InputError:
+            continue  # reported when that query is run, not by every command
+    return pin_saved_queries(queries, OxigraphEngine(GraphView(store, reasoned=True)),
+                             PinnedAnswers(directory / PINNED), progress)
 
 
 def _named_graph_lines(sources: dict) -> list:
@@ -474,20 +495,27 @@ class GraphView:
 
 def open_store(project: Project | None = None, reasoned: bool = True) -> GraphView:
     """The cached graph, opened read-only from disk (reasoned by default)."""
+    project = project or default_project()
+    return _open_view(project, build_dir(project), reasoned)
+
+
+def _open_view(project: Project, directory: Path, reasoned: bool) -> GraphView:
     import pyoxigraph as ox
 
-    project = project or default_project()
-    store = ox.Store.read_only(str(build_dir(project) / "store"))
+    store = ox.Store.read_only(str(directory / "store"))
     return GraphView(store, reasoned, asserted_store=lambda: ox.Store.read_only(str(asserted_store_path(project))))
 
 
 def open_engine(project: Project | None = None, reasoned: bool = True, engine: str | None = None):
     """A query engine over the cached graph: pyoxigraph (fast, the default) or rdflib."""
     from .engines import OxigraphEngine, RdflibEngine
+    from .pinned import PinnedAnswers
     from .settings import choose
 
-    engine = engine or choose(project=project or default_project()).query
-    view = open_store(project, reasoned=reasoned)
+    project = project or default_project()
+    engine = engine or choose(project=project).query
+    directory = build_dir(project)
+    view = _open_view(project, directory, reasoned)
     if engine == "rdflib":
         import pyoxigraph as ox
         from rdflib import Dataset
@@ -495,7 +523,7 @@ def open_engine(project: Project | None = None, reasoned: bool = True, engine: s
         dataset = Dataset()
         dataset.parse(data=ox.serialize(list(view), format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
         return RdflibEngine(dataset)
-    return OxigraphEngine(view)
+    return OxigraphEngine(view, pinned=PinnedAnswers(directory / PINNED) if reasoned else None)
 
 
 def reasoning_counts(project: Project | None = None) -> tuple[int, int]:

@@ -55,6 +55,14 @@ def test_queries_lists_every_saved_query_with_its_parameters():
     assert lines[0].startswith("agenda-of-round") and lines[0].endswith("Agenda topics of a given round")
     assert lines[1].split() == ["[rounds,", "agenda]", "--round", "integer", "(default", "22)"]
     assert any(line.startswith("timeline ") for line in lines)
+    delegates = next(number for number, line in enumerate(lines) if line.startswith("delegates "))
+    assert lines[delegates + 1].split() == ["[people,", "delegations]", "pinned"]
+
+
+def test_a_pinned_query_says_so_in_its_help():
+    result = run("query", "delegates", "--help")
+    assert result.exit_code == 0
+    assert "Pinned: answered once when the graph is built" in " ".join(result.stdout.split())
 
 
 def test_query_table():

@@ -196,3 +196,120 @@ def test_a_command_that_stores_the_asserted_graph_second_uses_the_one_stored_fir
     assert [path.name for path in build.iterdir() if path.name.startswith(".asserted-")] == []
     asserted = open_store(copied_project, reasoned=False)
     assert bool(asserted.query(ASK_LEBANON_OBSERVED_21)) is True
+
+
+# --- pinned saved queries (kg.pinned) ---------------------------------------------------
+
+def _pins(project):
+    from kg.pinned import PinnedAnswers
+    from kg.store import PINNED
+
+    return PinnedAnswers(build_dir(project) / PINNED)
+
+
+def test_the_build_pins_the_answer_of_every_pinned_saved_query(project):
+    from kg.queries import load_saved_queries
+
+    pinned = [query for query in load_saved_queries(project.queries_dir).values() if query.pinned]
+    assert {"delegates", "participation"} <= {query.name for query in pinned}
+    pins = _pins(project)
+    assert [query.name for query in pinned if not pins.path(query.text).is_file()] == []
+
+
+def test_a_pinned_query_is_answered_from_its_pin_without_asking_the_store(project, monkeypatch):
+    from kg.queries import find_saved_query
+    from kg.store import GraphView
+
+    delegates = find_saved_query(project.queries_dir, "delegates")
+    engine = open_engine(project)
+    computed = engine.query(delegates.text)
+
+    def store_asked(*args, **kwargs):
+        raise AssertionError("the store was asked")
+
+    monkeypatch.setattr(GraphView, "query", store_asked)
+    pinned = engine.query(delegates.text, pin=True)
+    assert pinned == computed
+    assert ("res:abbas-araghchi", "Abbas Araghchi", "res:doha-ministers-meeting-2024-delegation-iran",
+            "true") in pinned.row_tuples()
+    with pytest.raises(AssertionError, match="the store was asked"):
+        engine.query(delegates.text)  # not pinned unless asked for
+
+
+def test_an_edited_pinned_query_is_answered_and_pinned_anew(copied_project):
+    from kg.queries import read_saved_query
+
+    path = copied_project.queries_dir / "delegates.rq"
+    engine = open_engine(copied_project)
+    before = engine.query(read_saved_query(path).text, pin=True)
+    path.write_text(path.read_text(encoding="utf-8") + "LIMIT 2\n", encoding="utf-8")
+    edited = read_saved_query(path)
+    assert not _pins(copied_project).path(edited.text).exists()
+    answer = engine.query(edited.text, pin=True)
+    assert answer.rows == before.rows[:2]
+    assert _pins(copied_project).read(edited.text) == answer
+
+
+def test_a_pin_that_cannot_be_read_is_answered_again(copied_project):
+    from kg.queries import read_saved_query
+
+    participation = read_saved_query(copied_project.queries_dir / "participation.rq")
+    engine = open_engine(copied_project)
+    computed = engine.query(participation.text)
+    pin = _pins(copied_project).path(participation.text)
+    pin.write_text('{"format": 1, "form": "select", "variables": ["agent"', encoding="utf-8")  # cut short
+    assert engine.query(participation.text, pin=True) == computed
+    assert _pins(copied_project).read(participation.text) == computed
+
+
+def test_a_pinned_answer_reads_back_as_it_was(project):
+    """Unbound values, typed and language-tagged literals, ASK and CONSTRUCT answers."""
+    import json
+
+    from kg.pinned import decode, encode
+
+    engine = open_engine(project)
+    answers = [
+        engine.query("""PREFIX ap: <https://w3id.org/astana-kg/ontology#>
+            PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+            SELECT ?meeting ?start ?label WHERE {
+                ?meeting a ap:Meeting . OPTIONAL { ?meeting ap:startDate ?start }
+                OPTIONAL { ?meeting skos:prefLabel ?label } }"""),
+        engine.query("ASK { ?s ?p ?o }"),
+        engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50"),
+    ]
+    select = answers[0]
+    assert any("start" not in row for row in select.rows) and any("start" in row for row in select.rows)
+    assert "http://www.w3.org/2001/XMLSchema#date" in {row["start"].datatype for row in select.rows if "start" in row}
+    assert "en" in {row["label"].lang for row in select.rows if "label" in row}
+    for answer in answers:
+        assert decode(json.loads(json.dumps(encode(answer)))) == answer
+
+
+def test_a_pinned_query_run_with_a_parameter_is_asked_of_the_store(project, monkeypatch):
+    from kg.queries import find_saved_query
+    from kg.store import GraphView
+
+    heads = find_saved_query(project.queries_dir, "heads-over-time")
+    assert heads.pinned and heads.pins(heads.bind({}))
+    russia = heads.bind({"party": ["res:russia"]})
+    assert not heads.pins(russia)
+    asked = []
+    monkeypatch.setattr(GraphView, "query", lambda self, text, **kwargs: asked.append(text) or [])
+    open_engine(project).query(russia, pin=heads.pins(russia))
+    assert asked == [russia]
+
+
+@pytest.mark.parametrize("parameter, problem", [("?_round_integer", "is required"),
+                                                ("?__round_integer", "has a default")])
+def test_a_pinned_query_has_no_required_parameter_and_no_default(tmp_path, parameter, problem):
+    from kg.errors import InputError
+    from kg.queries import read_saved_query
+
+    path = tmp_path / "observers.rq"
+    path.write_text("#+ summary: Observers\n#+ defaults:\n#+   - round: 7\n#+ pinned: true\n"
+                    f"SELECT ?o WHERE {{ {parameter} <http://example.org/o> ?o }} ORDER BY ?o\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_saved_query(path)
+    assert str(error.value) == (f"{path}: a pinned query is answered once per build, without parameters, "
+                                f"but --round {problem}")

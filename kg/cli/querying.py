@@ -16,6 +16,8 @@ from .common import (EPILOG, KgCommandError, default_format, echo_text, format_o
 def list_queries():
     """List the saved queries with their summary, tags and parameters.
 
+    A pinned query is answered once when the graph is built, and read back after.
+
     \b
     Example:
         kg queries
@@ -27,7 +29,7 @@ def list_queries():
     for name, query in saved.items():
         params = " ".join(_parameter_usage(p) for p in query.parameters)
         click.echo(f"{name.ljust(width)}  {query.summary}")
-        details = [f"[{', '.join(query.tags)}]" if query.tags else "", params]
+        details = [f"[{', '.join(query.tags)}]" if query.tags else "", params, "pinned" if query.pinned else ""]
         if any(details):
             click.echo(" " * (width + 2) + "  ".join(d for d in details if d))
 
@@ -69,7 +71,7 @@ def _saved_query_command(saved):
         from ..formats import format_result
 
         bound = saved.bind({name: list(given) for name, given in values.items() if given})
-        result = query_engine(endpoint, timeout, retries, no_reason).query(bound)
+        result = query_engine(endpoint, timeout, retries, no_reason).query(bound, pin=saved.pins(bound))
         echo_text(format_result(result, fmt or default_format()))
 
     for parameter in reversed(saved.parameters):
@@ -82,6 +84,9 @@ def _saved_query_command(saved):
     doc = f"{saved.summary}\n\n{saved.description}\n\n\b\nExample:\n    kg query {saved.name} {example}".rstrip()
     if saved.tags:
         doc += f"\n\nTags: {', '.join(saved.tags)}"
+    if saved.pinned:
+        doc += ("\n\nPinned: answered once when the graph is built, and read back after "
+                "(with a parameter, --no-reason or --endpoint, asked every time).")
     return click.command(saved.name, help=doc, epilog=EPILOG)(run)
 
 
