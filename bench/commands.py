@@ -47,7 +47,7 @@ def commands(scratch: Path, only: list[str] = ()) -> list[tuple[str, list[str]]]
         ("queries", ["queries"]),
         ("query rounds", ["query", "rounds", "-f", "csv"]),
         ("query observers-of-round --round 7", ["query", "observers-of-round", "--round", "7", "-f", "csv"]),
-        ("query delegates (the slowest saved query)", ["query", "delegates", "-f", "csv"]),
+        ("query delegates (pinned)", ["query", "delegates", "-f", "csv"]),
         ("sparql (count every triple)", ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv"]),
         ("describe res:gen-round-000001", ["describe", "res:gen-round-000001"]),
         ("timeline", ["timeline", "-o", str(scratch / "timeline.svg")]),
