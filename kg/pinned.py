@@ -65,7 +65,8 @@ def pin_saved_queries(queries, engine, pins: PinnedAnswers, progress=lambda mess
     """Answer every pinned saved query that has no pin yet, and pin it; return their names.
 
     Oxigraph evaluates a query without holding the GIL, so the queries run on
-    every core (at a million triples, seven took 6.0 s on two cores, 7.7 s on one).
+    every core: at a million triples the four pinned ones took 5.5 s to 6.4 s on
+    this machine's two, where one at a time they add up to about 9 s.
     A query Oxigraph refuses is left unpinned, for `kg query` to report.
     """
     from concurrent.futures import ThreadPoolExecutor
