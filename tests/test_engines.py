@@ -21,7 +21,7 @@ import pytest
 from kg.errors import InputError
 from kg.load import parse_turtle
 from kg.reason import infer, parse_statements
-from kg.settings import FAST, REFERENCE, SMALL, choose
+from kg.settings import FAST, REFERENCE, choose
 from kg.store import merged_statements, read_sources
 from kg.validate import validate_graph
 
@@ -224,11 +224,10 @@ def test_sorting_on_a_names_first_characters_gives_the_order_of_the_names(name, 
 
 # --- choosing ---------------------------------------------------------------------------------------
 
-def test_auto_uses_the_reference_engines_on_the_shipped_graph_and_fast_ones_when_large(project, monkeypatch):
+def test_auto_uses_the_fast_engines_and_reference_is_there_on_request(project, monkeypatch):
     monkeypatch.delenv("KG_ENGINE", raising=False)
-    assert choose(project=project) == SMALL
-    monkeypatch.setattr("kg.settings.AUTO_FAST_ABOVE_BYTES", 1000)
     assert choose(project=project) == FAST
+    assert choose("auto", project=project) == FAST
     assert choose("auto,reasoner=owlrl", project=project).reasoner == "owlrl"
     assert choose("reference", project=project) == REFERENCE
 

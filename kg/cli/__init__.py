@@ -22,7 +22,7 @@ from .stores import load, serve
 @click.version_option(__version__, prog_name="kg")
 @click.option("--engine", metavar="CHOICE", envvar="KG_ENGINE", default="auto", show_default=True,
               callback=engine_choice, expose_value=False, is_eager=True,
-              help="Engines for each step: auto (by the graph's size), reference (rdflib, owlrl, pySHACL), "
+              help="Engines for each step: auto (the fast engines), reference (rdflib, owlrl, pySHACL), "
                    "fast (pyoxigraph, compiled OWL RL rules, pyshacl-turbo), or step=engine,... "
                    "with steps parser, query, reasoner, validator. Also $KG_ENGINE.")
 def cli():
