@@ -101,9 +101,10 @@ BUNDLE_FILES = {
 
 def write_bundle(directory, endpoint: str | None = None, project: Project | None = None) -> list[str]:
     """Write a release: the graph (N-Quads, TriG), the reasoned graph, the ontology (Turtle,
-    RDF/XML), the shapes, and a VoID/DCAT description. Returns the file names written."""
+    RDF/XML, and its pyLODE documentation), the shapes, and a VoID/DCAT description. Returns the file names written."""
     from pathlib import Path
 
+    from .ontology_docs import ontology_html
     from .project import default_project
 
     project = project or default_project()
@@ -116,7 +117,8 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     write_atomically(directory / "ontology.ttl", project.ontology_file.read_bytes())
     write_atomically(directory / "ontology.rdf", _ontology_as("rdfxml", project))
     write_atomically(directory / "shapes.ttl", project.shapes_file.read_bytes())
-    written += ["ontology.ttl", "ontology.rdf", "shapes.ttl"]
+    write_atomically(directory / "ontology.html", ontology_html(project).encode("utf-8"))
+    written += ["ontology.ttl", "ontology.rdf", "shapes.ttl", "ontology.html"]
     write_atomically(directory / "void.ttl", describe_dataset(written, endpoint, project).encode("utf-8"))
     written.append("void.ttl")
     return written
@@ -177,7 +179,7 @@ def describe_dataset(files: list[str], endpoint: str | None, project: Project) -
         graph.add((subset, sd.name, URIRef(row["g"].value)))
         graph.add((subset, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
     media = {"nq": "application/n-quads", "trig": "application/trig", "ttl": "text/turtle",
-             "rdf": "application/rdf+xml"}
+             "rdf": "application/rdf+xml", "html": "text/html"}
     for name in files:
         distribution = URIRef(PREFIXES["res"] + f"dataset/astana-kg/{name}")
         graph.add((dataset, DCAT.distribution, distribution))

@@ -216,7 +216,7 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     result = run("export", "--bundle", str(tmp_path / "release"), "--endpoint", "http://127.0.0.1:7878/query")
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "release").iterdir())
-    assert names == ["astana-kg-reasoned.nq", "astana-kg.nq", "astana-kg.trig", "ontology.rdf",
+    assert names == ["astana-kg-reasoned.nq", "astana-kg.nq", "astana-kg.trig", "ontology.html", "ontology.rdf",
                      "ontology.ttl", "shapes.ttl", "void.ttl"]
     void = Graph().parse(tmp_path / "release" / "void.ttl", format="turtle")
     answer = void.query("""
@@ -233,7 +233,7 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     assert str(row.endpoint) == "http://127.0.0.1:7878/query"
     named_graphs = run("stats", "--no-reason").stdout.splitlines()[1]
     assert named_graphs == "named graphs: 5 source documents, 7 public sources, 26 compilations, 2 other"
-    assert int(row.graphs) == 40 and int(row.files) == 6
+    assert int(row.graphs) == 40 and int(row.files) == 7
     assert isomorphic(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml"),
                       Graph().parse(REPO / "ontology" / "astana.ttl", format="turtle"))
 
