@@ -1,4 +1,5 @@
-"""Run a local Oxigraph server holding the graph: a SPARQL endpoint and a query page.
+"""Run a local Oxigraph server (the tests load the graph into one as into any server), and
+check that a port is free before ``kg serve`` listens on it (kg.web.app is what it serves).
 
 This is the one place that knows Oxigraph's command line and its URL layout
 (/query, /update, /store, and the YASGUI page at /); everything else speaks
@@ -62,6 +63,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def check_port_free(host: str, port: int) -> None:
+    """InputError naming the port if something already listens there."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 def free_port() -> int:

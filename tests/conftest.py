@@ -16,6 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def pytest_addoption(parser):
     parser.addoption("--update-expected", action="store_true",
                      help="Rewrite tests/expected_rows/*.tsv from the current graph (then review the diff).")
+    parser.addoption("--update-screenshots", action="store_true",
+                     help="Copy the browser tests' screenshots into docs/ (docs/web.md shows them).")
 
 
 def pytest_configure(config):
@@ -79,3 +81,26 @@ def oxigraph_server(tmp_path_factory):
     yield server
     server.stop()
     assert server.process.poll() is not None
+
+
+@pytest.fixture(scope="session")
+def web_server():
+    """The installed `kg serve` on 127.0.0.1 and a free port, stopped by its PID; yields its base URL."""
+    import signal
+    import subprocess
+    import sys
+
+    from kg.serve import free_port
+
+    port = free_port()
+    process = subprocess.Popen([str(Path(sys.executable).with_name("kg")), "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ})
+    first_line = process.stdout.readline()
+    try:
+        assert first_line.startswith("Serving ") and first_line.endswith(f" at http://127.0.0.1:{port}/\n"), \
+            first_line + process.stderr.read()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert process.stdout.read().endswith("Stopped.\n")

@@ -252,8 +252,9 @@ def test_two_builds_of_the_same_sources_release_the_same_bytes(tmp_path, monkeyp
 
 # --- kg serve ------------------------------------------------------------------------------------
 
-def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
-    """Smoke test of the installed script: the one test that runs kg as a process."""
+def test_kg_serve_answers_the_sparql_protocol_and_a_query_page_then_stops(tmp_path):
+    """The installed script as a process: kg's own client speaks to kg serve's endpoint, and
+    after SIGTERM nothing listens on the port. (The pages themselves: tests/test_web.py.)"""
     import os
     import signal
     import subprocess
@@ -262,7 +263,6 @@ def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
     import urllib.request
 
     from kg.serve import free_port
-
     from kg.store import open_store
 
     expected = len(open_store(reasoned=True))  # every quad: the merged default graph and each named graph
@@ -272,10 +272,11 @@ def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
     try:
         first_line = process.stdout.readline()
         assert first_line == f"Serving {expected} triples (reasoned) at http://127.0.0.1:{port}/\n"
-        engine = RemoteEngine(f"http://127.0.0.1:{port}/query")
+        assert process.stdout.readline() == f"SPARQL endpoint: http://127.0.0.1:{port}/sparql\n"
+        engine = RemoteEngine(f"http://127.0.0.1:{port}/sparql")
         rounds = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
         assert rounds.rows[0]["n"].value == "22"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/query", timeout=10) as page:
             assert "yasgui" in page.read().decode("utf-8").lower()
     finally:
         process.send_signal(signal.SIGTERM)
@@ -283,12 +284,12 @@ def test_kg_serve_answers_queries_and_a_query_page_then_stops(tmp_path):
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            RemoteEngine(f"http://127.0.0.1:{port}/query", Connection(timeout=1, retries=0)).query("ASK {}")
+            RemoteEngine(f"http://127.0.0.1:{port}/sparql", Connection(timeout=1, retries=0)).query("ASK {}")
         except Exception:
             break
         time.sleep(0.2)
     else:
-        pytest.fail("the oxigraph server kept running after kg serve stopped")
+        pytest.fail("the server kept answering after kg serve stopped")
 
 
 # --- how a graph travels: requests of bounded size, blank nodes as skolem IRIs -----------

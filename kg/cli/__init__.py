@@ -16,7 +16,7 @@ from .common import EPILOG, KgGroup, engine_choice
 from .curating import add, new, report
 from .graph import export, reason, timeline, validate
 from .querying import describe, list_queries, run_query, sparql, stats
-from .stores import load, serve
+from .stores import load, serve, site
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="kg")
@@ -70,3 +70,4 @@ cli.add_command(new, name="new")
 # -----------------------------------------------------------------------------
 cli.add_command(load, name="load")
 cli.add_command(serve, name="serve")
+cli.add_command(site, name="site")

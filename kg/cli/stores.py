@@ -91,37 +91,68 @@ class _UploadBar:
 
 @click.command(epilog=EPILOG)
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-def serve(port):
-    """Serve the reasoned graph from a local Oxigraph server until stopped (Ctrl-C).
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; another than 127.0.0.1 makes the pages reachable from other machines.")
+def serve(port, host):
+    """Serve the graph on the web until stopped (Ctrl-C): a page for every resource, the query page,
+    the ontology's documentation, the timeline and a read-only SPARQL endpoint.
 
-    Opens a SPARQL endpoint and a query page on 127.0.0.1 only.
+    Every IRI of the graph answers at its path (https://w3id.org/astana-kg/resource/round-07
+    at /resource/round-07): HTML to a browser, Turtle, JSON-LD or N-Triples to an RDF client
+    (Accept header, or a .ttl, .jsonld or .nt suffix). The pages answer from the same store
+    as the other commands. See docs/web.md.
 
     \b
     Example:
         kg serve --port 7878      then open http://127.0.0.1:7878/ in a browser
     """
-    import tempfile
-    import urllib.parse
+    from ..serve import check_port_free
+    from ..store import open_engine
+    from ..web.app import create_app, serve as run_app
 
-    from ..remote import Connection, load_into_server
-    from ..serve import start_oxigraph
+    check_port_free(host, port)
+    engine = open_engine()
+    app = create_app(engine=engine)
+    base = f"http://{host}:{port}"
 
-    with _sigterm_as_interrupt(), tempfile.TemporaryDirectory(prefix="kg-serve-") as location:
-        server = start_oxigraph(Path(location), port)
-        try:
-            with _UploadBar() as bar:
-                report = load_into_server(server.query_url, server.store_url, replace=True, reasoned=True,
-                                          connection=Connection(timeout=300), sizes=bar.start, progress=bar.advance)
-            click.echo(f"Serving {report.total} triples (reasoned) at {server.base_url}/")
-            page = f"{server.base_url}/?endpoint={urllib.parse.quote(server.query_url, safe='')}"
-            click.echo(f"SPARQL endpoint: {server.query_url}")
-            click.echo(f"Query page:      {page}")
-            click.echo("Ctrl-C stops the server.")
-            server.process.wait()
-        except KeyboardInterrupt:
-            click.echo("Stopped.")
-        finally:
-            server.stop()
+    def ready():
+        click.echo(f"Serving {len(engine.store.store)} triples (reasoned) at {base}/")
+        click.echo(f"SPARQL endpoint: {base}/sparql")
+        click.echo(f"Query page:      {base}/query")
+        click.echo("Ctrl-C stops the server.")
+
+    try:
+        # uvicorn stops gracefully on SIGINT or SIGTERM, then raises the signal again for
+        # the handler before it: here, one that stops the command as Ctrl-C does.
+        with _sigterm_as_interrupt():
+            run_app(app, host, port, ready=ready)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.")
+
+
+@click.command(epilog=EPILOG)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+              help="The folder to write the site into (replaced whole).")
+@click.option("--endpoint", metavar="URL", default="http://127.0.0.1:7878/sparql", show_default=True,
+              help="The SPARQL endpoint the site's query page asks.")
+def site(output, endpoint):
+    """Write the web pages of kg serve as a static site, ready for any web host.
+
+    One page per resource (with its Turtle, JSON-LD and N-Triples files), an index per
+    class, the ontology's documentation, the timeline, the query page pointed at
+    --endpoint, and an .htaccess that answers each IRI's path by content negotiation, as
+    w3id.org's redirects expect (docs/web.md). The pages also open from disk.
+
+    \b
+    Example:
+        kg site --output public/ --endpoint https://example.org/astana-kg/sparql
+    """
+    from ..web.site import write_site
+
+    counts = write_site(output, endpoint=endpoint)
+    click.echo(f"Wrote {sum(counts.values())} files to {output}: "
+               + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
 
 
 @contextmanager

@@ -1,0 +1,210 @@
+"""The web application ``kg serve`` runs: Starlette, answering from the same store as the command line.
+
+Read-only: pages and RDF of every resource, the class indexes, the ontology's
+documentation, the timeline, the query page and a SPARQL 1.1 query endpoint
+at /sparql (GET, form POST or a direct POST; an update is refused). A query
+that runs past the deadline is answered 503.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..errors import KgError, NegativeResult
+from ..prefixes import BASE, PREFIXES, sparql_prologue
+from . import pages
+from .render import RDF_FORMATS, STATIC, SUFFIXES, ServedLinks, negotiate, rdf_bytes, render
+from .vendor import vendored
+
+QUERY_DEADLINE = 30.0  # seconds, as kg query's --timeout against an endpoint
+
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld"}
+
+
+def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
+    """The Starlette application over the cached graph of ``project`` (this checkout by default)."""
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, RedirectResponse, Response
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    from ..project import default_project
+    from ..store import open_engine
+
+    project = project or default_project()
+    engine = engine or open_engine(project)
+    links = ServedLinks()
+    cached: dict[str, object] = {}
+
+    def html(text: str, status: int = 200):
+        return HTMLResponse(text, status_code=status)
+
+    def message(title: str, text: str, status: int):
+        return html(render("message.html", links, title=title, message=text), status)
+
+    async def home(request):
+        return html(render("home.html", links, classes=pages.classes_with_members(engine)))
+
+    async def resource(request):
+        path = request.path_params["path"]
+        media = None
+        stem, dot, suffix = path.rpartition(".")
+        if dot and suffix in SUFFIXES:
+            path, media = stem, SUFFIXES[suffix]
+        elif dot and suffix == "html":
+            path, media = stem, "text/html"
+        iri = pages.iri_for_path(path)
+        media = media or negotiate(request.headers.get("accept", ""))
+        try:
+            if media != "text/html":
+                return Response(rdf_bytes(pages.resource_triples(engine, iri), media), media_type=media,
+                                headers={"Vary": "Accept"})
+            page = pages.resource_page(engine, iri)
+        except NegativeResult as error:
+            return message("Not found", str(error), 404)
+        rdf_links = {suffix: f"/{path}.{suffix}" for suffix, _ in RDF_FORMATS.values()}
+        return html(render("resource.html", links, page=page, rdf_formats=RDF_FORMATS, rdf_links=rdf_links))
+
+    async def ontology(request):
+        suffix = request.path_params.get("suffix")
+        media = SUFFIXES.get(suffix) if suffix else negotiate(request.headers.get("accept", ""))
+        if suffix and media is None:
+            return message("Not found", f"no format .{suffix}; use .ttl, .jsonld or .nt", 404)
+        if media != "text/html":
+            return Response(rdf_bytes(pages.ontology_triples(project), media), media_type=media,
+                            headers={"Vary": "Accept"})
+        from starlette.concurrency import run_in_threadpool
+
+        from ..ontology_docs import ontology_html
+
+        return html(await run_in_threadpool(ontology_html, project))
+
+    async def class_index(request):
+        try:
+            index = pages.class_index(engine, PREFIXES["ap"] + request.path_params["name"])
+        except NegativeResult as error:
+            return message("Not found", str(error), 404)
+        return html(render("class.html", links, index=index))
+
+    async def timeline(request):
+        if "timeline" not in cached:
+            from ..timeline import rounds_for_timeline, timeline_svg
+
+            cached["timeline"] = timeline_svg(rounds_for_timeline(engine))
+        if request.url.path.endswith(".svg"):
+            return Response(cached["timeline"], media_type="image/svg+xml")
+        return html(render("timeline.html", links, svg=cached["timeline"], rounds=pages._round_marks(engine, "")))
+
+    async def query_page(request):
+        return html(query_page_html(project, links, endpoint=str(request.url_for("sparql"))))
+
+    async def sparql(request):
+        if request.method == "GET":
+            text = request.query_params.get("query")
+        elif request.headers.get("content-type", "").startswith("application/sparql-query"):
+            text = (await request.body()).decode("utf-8", "replace")
+        else:
+            # Form-encoded (SPARQL 1.1 Protocol); parsed here, which spares a multipart library.
+            from urllib.parse import parse_qs
+
+            form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+            if "update" in form:
+                return Response("updates are refused: this endpoint is read-only\n", status_code=403,
+                                media_type="text/plain")
+            text = form.get("query")
+        if not text:
+            return Response("give a SPARQL query in the 'query' parameter\n", status_code=400, media_type="text/plain")
+        try:
+            result = await _answer_within(engine, text, deadline)
+        except TimeoutError:
+            return Response(f"the query ran longer than the {deadline:g} s deadline\n", status_code=503,
+                            media_type="text/plain")
+        except KgError as error:
+            return Response(f"{error}\n", status_code=400, media_type="text/plain")
+        return _result_response(result, request.headers.get("accept", ""))
+
+    async def shapes(request):
+        return Response(project.shapes_file.read_bytes(), media_type="text/turtle")
+
+    async def to_home(request):
+        return RedirectResponse("/")
+
+    routes = [
+        Route("/", home),
+        Route("/index.html", to_home),
+        Route("/query", query_page),
+        Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
+        Route("/ontology", ontology),
+        Route("/ontology.{suffix}", ontology),
+        Route("/ontology/shapes", shapes),
+        Route("/timeline", timeline),
+        Route("/timeline.svg", timeline),
+        Route("/classes/{name}", class_index),
+        Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
+        Route("/{path:path}", resource),
+    ]
+    return Starlette(routes=routes)
+
+
+def query_page_html(project, links, endpoint: str, page_prefix: str = "/", page_suffix: str = "") -> str:
+    """The query page: YASGUI on ``endpoint``, the saved queries as examples."""
+    from dataclasses import asdict
+
+    examples = pages.query_examples(project)
+    settings = {"endpoint": endpoint, "base": BASE, "prologue": sparql_prologue(),
+                "pagePrefix": page_prefix, "pageSuffix": page_suffix}
+    as_json = json.dumps([{"name": e.name, "query": e.query} for e in examples], ensure_ascii=False)
+    return render("query.html", links, endpoint=endpoint, examples=examples, yasgui=vendored(),
+                  examples_json=_script_safe(as_json), settings_json=_script_safe(json.dumps(settings)))
+
+
+def _script_safe(text: str) -> str:
+    """JSON inside <script>: "</" would end the element."""
+    return text.replace("</", "<\\/")
+
+
+async def _answer_within(engine, text: str, deadline: float):
+    """The engine's answer, or TimeoutError past the deadline. The store cannot be told to
+    stop a query, so its thread is left to finish on its own; the client gets its answer now."""
+    import anyio
+    import anyio.to_thread
+
+    with anyio.fail_after(deadline):
+        return await anyio.to_thread.run_sync(engine.query, text, PREFIXES, abandon_on_cancel=True)
+
+
+def _result_response(result, accept: str):
+    from starlette.responses import Response
+
+    from ..formats import format_result, format_triples
+
+    wanted = [part.split(";")[0].strip() for part in accept.split(",")]
+    if result.form == "graph":
+        media = next((m for m in wanted if m in GRAPH_TYPES), "text/turtle")
+        return Response(format_triples(result.triples, GRAPH_TYPES[media]), media_type=media)
+    media = next((m for m in wanted if m in RESULT_TYPES), "application/sparql-results+json")
+    fmt = RESULT_TYPES[media]
+    media = "application/sparql-results+json" if fmt == "json" else media
+    return Response(format_result(result, fmt), media_type=media)
+
+
+def serve(app, host: str, port: int, ready=None) -> None:
+    """Run ``app`` under uvicorn until stopped; ``ready`` is called once it listens."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets)
+            if ready is not None and self.started:
+                ready()
+
+    Server(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                          lifespan="off")).run()
+

@@ -1,0 +1,120 @@
+"""The pages as HTML (Jinja2 templates in ``templates/``) and resources as RDF.
+
+The same templates make the pages ``kg serve`` answers and the files ``kg site``
+writes; they differ only in how a link is written (:class:`ServedLinks`,
+:class:`SiteLinks`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+from pathlib import Path
+
+from ..prefixes import BASE, ONTOLOGY_IRI, PREFIXES
+from .pages import local_path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+# What an RDF client may ask for: media type, file suffix, pyoxigraph's format name.
+RDF_FORMATS = {
+    "text/turtle": ("ttl", "TURTLE"),
+    "application/ld+json": ("jsonld", "JSON_LD"),
+    "application/n-triples": ("nt", "N_TRIPLES"),
+}
+SUFFIXES = {suffix: media for media, (suffix, _) in RDF_FORMATS.items()}
+
+
+class ServedLinks:
+    """Links as ``kg serve`` answers them: this site's IRIs by their path on the server."""
+
+    def __init__(self, known=None):
+        self.known = known  # the IRIs that have a page, or None for all of ours
+
+    def resource(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        path = local_path(iri)
+        if path is None:
+            return iri if iri.startswith(("http://", "https://")) else None
+        if self.known is not None and iri not in self.known and not iri.startswith(ONTOLOGY_IRI):
+            return None
+        return path
+
+    def page(self, name: str) -> str:
+        """One of the site's own pages: "", "query", "ontology", "timeline", "classes/Round", "static/x.css"."""
+        return "/" + name
+
+
+class SiteLinks(ServedLinks):
+    """Links between the files of a static site, relative, so that it opens from disk as from a host."""
+
+    def __init__(self, here: str, known):
+        super().__init__(known)
+        self.here = posixpath.dirname(here)  # the page's file, relative to the site's root
+
+    def resource(self, iri: str | None) -> str | None:
+        path = super().resource(iri)
+        if path is None or not path.startswith("/"):
+            return path
+        path, _, fragment = path.partition("#")
+        return self._relative(path.lstrip("/") + ".html") + (f"#{fragment}" if fragment else "")
+
+    def page(self, name: str) -> str:
+        if name.startswith("static/"):
+            return self._relative(name)
+        return self._relative((name or "index") + ".html")
+
+    def _relative(self, target: str) -> str:
+        return posixpath.relpath(target, self.here or ".")
+
+
+def site_file_for(iri: str) -> str:
+    """The file of a resource's page in a static site, relative to its root."""
+    return iri[len(BASE):] + ".html"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals["PREFIXES"] = PREFIXES
+    return env
+
+
+def render(template: str, links: ServedLinks, **context) -> str:
+    return environment().get_template(template).render(links=links, **context)
+
+
+def rdf_bytes(triples, media_type: str) -> bytes:
+    """Triples (pyoxigraph's) in the RDF format of ``media_type``, with the project's prefixes."""
+    import pyoxigraph as ox
+
+    _suffix, name = RDF_FORMATS[media_type]
+    return ox.serialize(triples, format=getattr(ox.RdfFormat, name),
+                        prefixes=PREFIXES if name == "TURTLE" else None)
+
+
+def negotiate(accept: str) -> str:
+    """The media type to answer with for an Accept header: HTML unless an RDF type is preferred."""
+    best, best_q = "text/html", 0.0
+    for position, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media in ("text/html", "application/xhtml+xml"):
+            media = "text/html"
+        elif media not in RDF_FORMATS:
+            continue
+        # Ties go to the earlier type; a browser's */* never beats text/html.
+        if q > best_q or (q == best_q and best == "text/html" and media == "text/html"):
+            best, best_q = media, q
+    return best
