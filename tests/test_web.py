@@ -312,3 +312,15 @@ def test_site_into_an_unwritable_place_is_one_line(tmp_path):
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert blocker.read_text() == "not a folder"
+
+
+def test_site_replaces_only_a_folder_it_wrote(site, tmp_path):
+    output, _ = site
+    assert (output / ".kg-site").is_file()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("mine")
+    result = run("site", "--output", str(precious))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {precious}: exists and is not a site kg wrote; give a new or empty folder\n"
+    assert sorted(p.name for p in precious.iterdir()) == ["notes.txt"]

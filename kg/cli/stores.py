@@ -133,7 +133,7 @@ def serve(port, host):
 
 @click.command(epilog=EPILOG)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
-              help="The folder to write the site into (replaced whole).")
+              help="The folder to write the site into: new, empty, or one kg site wrote before (replaced whole).")
 @click.option("--endpoint", metavar="URL", default="http://127.0.0.1:7878/sparql", show_default=True,
               help="The SPARQL endpoint the site's query page asks.")
 def site(output, endpoint):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..describe import describe
 from ..errors import NegativeResult
@@ -49,7 +50,7 @@ class Node:
     def iri(self) -> str | None:
         return self.term.value if self.term.kind == "uri" else None
 
-    @property
+    @cached_property  # a template asks for it several times, and shortening an IRI is a search
     def name(self) -> str:
         """The prefixed name (or <IRI>) of an IRI; a literal's text."""
         return self.term.display()

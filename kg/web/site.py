@@ -17,10 +17,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..errors import InputError
 from . import pages
 from .render import RDF_FORMATS, STATIC, SiteLinks, rdf_bytes, render, site_file_for
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:7878/sparql"  # kg serve's, on its default port
+MARKER = ".kg-site"  # in every site kg writes: only such a folder is replaced
 
 HTACCESS = """\
 # Content negotiation for the static site of astana-kg (written by kg site).
@@ -54,7 +56,8 @@ RewriteRule ^(.+)$ $1.html [L]
 
 
 def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, engine=None) -> dict[str, int]:
-    """Write the static site into ``output`` (replaced whole, or left as it was if anything fails).
+    """Write the static site into ``output``: a new or empty folder, or one an earlier run wrote, which
+    is replaced whole (or left as it was if anything fails).
 
     Returns how many files of each kind were written.
     """
@@ -65,8 +68,10 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
     from .app import query_page_html
 
     project = project or default_project()
-    engine = engine or open_engine(project)
     output = Path(output)
+    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).is_file())):
+        raise InputError(f"{output}: exists and is not a site kg wrote; give a new or empty folder")
+    engine = engine or open_engine(project)
     output.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}-"))
     counts = {"resource pages": 0, "RDF files": 0, "class indexes": 0, "other files": 0}
@@ -111,6 +116,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
         write("query.html", query_page_html(project, SiteLinks("query.html", known), endpoint=endpoint,
                                             page_prefix="", page_suffix=".html"))
         write(".htaccess", HTACCESS)
+        write(MARKER, "Written by kg site; kg site replaces this folder whole.\n")
         shutil.copytree(STATIC, building / "static", ignore=shutil.ignore_patterns("*.new"))
         counts["other files"] = sum(1 for p in building.rglob("*") if p.is_file()) - sum(counts.values())
         _make_readable(building)
