@@ -1,16 +1,13 @@
-"""Everything about one entity: found by IRI, prefixed name or any of its labels."""
+"""Everything about one entity: found by IRI, prefixed name or any of its names."""
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import asdict, dataclass, field
 
 from .errors import InputError, NegativeResult
 from .prefixes import INFERRED_GRAPH, PREFIXES, expand
 from .terms import Term
-
-_LABELS = "skos:prefLabel|skos:altLabel|rdfs:label"
 
 
 @dataclass
@@ -46,8 +43,13 @@ class Description:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
 
-def resolve(engine, text: str) -> Term:
-    """The entity a user means: an IRI, a prefixed name, or a label in any language."""
+def resolve(text: str, names=None) -> Term:
+    """The entity a user means: an IRI, a prefixed name, or one of its names (kg.search.SearchIndex).
+
+    Names are compared without case and diacritics ("sedat onal" is "Sedat Önal"):
+    any label, hidden label or meeting name, or a person's surname alone. A name
+    of several entities is refused with the list of them, rather than guessed.
+    """
     text = text.strip()
     if not text:
         raise InputError("give an IRI, a prefixed name (res:russia) or a label")
@@ -56,26 +58,25 @@ def resolve(engine, text: str) -> Term:
         iri = text
     if iri is not None:
         return Term.iri(iri)
-    matches = _select(engine, f"""
-        SELECT DISTINCT ?entity WHERE {{
-            ?entity {_LABELS} ?label .
-            FILTER (LCASE(STR(?label)) = LCASE({Term.literal(text).n3()}))
-        }} ORDER BY ?entity""")
-    entities = [row["entity"] for row in matches]
+    if names is None:
+        from .search import open_index
+
+        names = open_index()
+    entities = names.entities_named(text)
     if len(entities) == 1:
-        return entities[0]
+        return Term.iri(entities[0][0])
     if len(entities) > 1:
-        names = ", ".join(e.display() for e in entities)
-        raise NegativeResult(f"{text!r} names {len(entities)} entities: {names}; give one of them")
-    labels = [row["label"].value for row in _select(engine, f"SELECT DISTINCT ?label WHERE {{ ?e {_LABELS} ?label }}")]
-    close = difflib.get_close_matches(text, labels, n=3, cutoff=0.6)
+        listed = ", ".join(f"{Term.iri(iri).display()} ({label})" if label else Term.iri(iri).display()
+                           for iri, label in entities)
+        raise NegativeResult(f"{text!r} names {len(entities)} entities: {listed}; give one of them")
+    close = names.names_like(text)
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     raise NegativeResult(f"no entity is named {text!r}{hint}")
 
 
-def describe(engine, text: str) -> Description:
+def describe(engine, text: str, names=None) -> Description:
     """Describe the entity ``text`` names (see :func:`resolve`)."""
-    entity = resolve(engine, text)
+    entity = resolve(text, names)
     node = entity.n3()
     rows = _select(engine, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o")
     incoming = _select(engine, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?s ?p")

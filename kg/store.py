@@ -10,6 +10,7 @@ a change builds
           what OWL RL adds about our own terms,
         - .../resource/graph/inferred: what OWL RL adds, again, on its own,
     .kg-cache/<fingerprint>/pinned/      the answers of the pinned saved queries (kg.pinned)
+    .kg-cache/<fingerprint>/search.sqlite  names and full text, for kg describe and kg search (kg.search)
     .kg-cache/<fingerprint>/built.json   written last: engines used and counts
     .kg-cache/<fingerprint>/asserted/    the sources without the entailments, stored
         by the first command that queries them (--no-reason)
@@ -159,6 +160,7 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     import pyoxigraph as ox
 
     from .reason import infer_statements
+    from .search import FILE as SEARCH_INDEX, build_index
     from .settings import choose
 
     engines = engines or choose(project=project)
@@ -209,6 +211,10 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
         started = time.perf_counter()
         _pin_saved_queries(project, store, directory, progress)
         timings["pin"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        progress("indexing names and text")
+        counts.update(build_index(store, directory / SEARCH_INDEX))
+        timings["index"] = round(time.perf_counter() - started, 3)
         del store
     except BaseException:
         # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.

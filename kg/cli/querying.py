@@ -160,14 +160,18 @@ def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries):
 def describe(term, fmt):
     """Show everything about one entity: types, properties, what points at it, sources.
 
-    TERM is an IRI, a prefixed name, or a label in any language (preferred or
-    alternative, case-insensitive).
+    TERM is an IRI, a prefixed name, or a name: any label (preferred,
+    alternative or hidden), a meeting's name, or a person's surname alone.
+    Case and diacritics do not matter ("sedat onal" is Sedat Önal). A name
+    of several entities lists them and exits 1.
 
     \b
     Examples:
         kg describe res:round-07
-        kg describe "Onal Sedat"
-        kg describe jordan --format json
+        kg describe "Astana 7"
+        kg describe "Sedat Onal"
+        kg describe Pedersen
+        kg describe USA --format json
     """
     from ..describe import describe as describe_entity
     from ..store import open_engine
