@@ -93,7 +93,8 @@ def test_round_7_heads_of_delegation(shipped_graph):
 
 def test_misspelt_names_are_alternative_labels_of_one_person(shipped_graph):
     assert {str(l) for l in shipped_graph.objects(RES["hossein-jaberi-ansari"], SKOS.altLabel)} == {
-        "Hussein Jaberi Ansari", "Jaberi Ansari"}
+        "Hussein Jaberi Ansari", "Jaberi Ansari",  # document 004's
+        "Hossein Ansari"}  # the reference compilation's, round 6
     for person, variant in [("sedat-onal", "Onal Sedat"), ("david-satterfield", "David Sutterfield"),
                             ("nawaf-wasfi-tell", "Nauaf Uasfi Tel"), ("milos-strugar", "Strugar Milos")]:
         assert Literal(variant, lang="en") in set(shipped_graph.objects(RES[person], SKOS.altLabel))
