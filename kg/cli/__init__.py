@@ -15,7 +15,7 @@ from .. import __version__
 from .common import EPILOG, KgGroup, engine_choice
 from .curating import add, new, report
 from .graph import export, reason, timeline, validate
-from .querying import describe, list_queries, run_query, sparql, stats
+from .querying import describe, list_queries, run_query, search, sparql, stats
 from .stores import load, serve, site
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
@@ -35,6 +35,7 @@ def cli():
         kg query observers-of-round --round 7   a saved query with a parameter
         kg sparql 'SELECT * WHERE { ?r a ap:Round }' --format json
         kg describe "Onal Sedat"                one entity, by any of its names
+        kg search demining                      what the graph says in words, ranked
         kg validate                             check the graph against its shapes
         kg --engine fast validate               the same with the engines built for scale
     """
@@ -48,6 +49,7 @@ cli.add_command(list_queries, name="queries")
 cli.add_command(run_query, name="query")
 cli.add_command(sparql, name="sparql")
 cli.add_command(describe, name="describe")
+cli.add_command(search, name="search")
 cli.add_command(stats, name="stats")
 
 # -----------------------------------------------------------------------------

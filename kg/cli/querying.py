@@ -1,4 +1,4 @@
-"""Asking questions: saved queries, ad-hoc SPARQL, one entity, statistics."""
+"""Asking questions: saved queries, ad-hoc SPARQL, one entity, text search, statistics."""
 
 from __future__ import annotations
 
@@ -180,6 +180,35 @@ def describe(term, fmt):
     echo_text(description.to_json() if fmt == "json" else description.to_text())
 
 
+
+
+@click.command(epilog=EPILOG)
+@click.argument("text", nargs=-1, required=True)
+@click.option("--type", "-t", "kind", metavar="CLASS",
+              help="Only entities of this class or a subclass (ap:Person, Person, or an IRI).")
+@click.option("--limit", "-n", type=click.IntRange(0), default=50, show_default=True,
+              help="At most this many rows, the best first; 0 for all.")
+@format_option()
+def search(text, kind, limit, fmt):
+    """Find the entities whose labels, notes, summaries or quotes contain TEXT.
+
+    Every word of TEXT (one argument or several) must occur, in any case and with or without
+    diacritics; a word ending in * matches as a prefix. Rows are ranked
+    (SQLite FTS5, bm25): entity, its type, the property that matched, the
+    text (around the match if long), and the source that states it. No
+    match exits 1.
+
+    \b
+    Examples:
+        kg search demining
+        kg search Pedersen --type Person
+        kg search "Onal" --format json
+        kg search "de-escalation zone*" --type ap:Statement --limit 5
+    """
+    from ..formats import format_result
+    from ..search import search as search_text
+
+    echo_text(format_result(search_text(" ".join(text), kind, limit or None), fmt or default_format()))
 
 
 @click.command(epilog=EPILOG)
