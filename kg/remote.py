@@ -9,16 +9,18 @@ server's host, never from the command line, and never appear in messages.
 from __future__ import annotations
 
 import base64
+import hashlib
+import html
 import http.client
 import json
 import netrc
 import os
+import re
+import secrets
 import socket
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -38,46 +40,157 @@ class RemoteError(InputError):
 
 @dataclass(frozen=True)
 class Connection:
-    """How to reach a server: bounded timeout and retries, credentials from the environment."""
+    """How to reach a server: bounded timeout and retries, credentials from the environment.
+
+    Credentials go as HTTP Basic with the first request (as they always have);
+    a server that answers 401 with a Digest challenge (Virtuoso's ``-auth``
+    endpoints) gets the Digest answer instead, and so does every later request
+    to it, each with the next nonce count.
+    """
 
     timeout: float = 30.0
     retries: int = 2
     backoff: float = 0.5
+    _digest: dict = field(default_factory=dict, compare=False, repr=False)  # (host, port) -> challenge
 
-    def request(self, method: str, url: str, body=None, headers: dict | None = None) -> tuple[str, bytes]:
-        """Send one request, retrying on connection failures and 5xx; return (content type, body)."""
-        headers = dict(headers or {})
+    def request(self, method: str, url: str, body=None, headers: dict | None = None,
+                shown: str | None = None) -> tuple[str, bytes]:
+        """Send one request, retrying on connection failures and 5xx; return (content type, body).
+
+        Messages name the server by ``shown`` (default: the URL without credentials).
+        """
         credentials = _credentials(url)
-        if credentials:
-            token = base64.b64encode(f"{credentials[0]}:{credentials[1]}".encode()).decode()
-            headers["Authorization"] = f"Basic {token}"
-        shown = redact(url)
+        target = _strip_userinfo(url)
+        shown = shown or redact(url)
         last_problem = ""
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
-            request = urllib.request.Request(_strip_userinfo(url), data=body() if callable(body) else body,
-                                             headers=headers, method=method)
+            data = body() if callable(body) else body
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    return response.headers.get("Content-Type", ""), response.read()
-            except urllib.error.HTTPError as error:
-                detail = error.read().decode("utf-8", "replace").strip().splitlines()
-                last_problem = f"{shown} answered {error.code} {error.reason}" + (f": {detail[0][:200]}" if detail else "")
-                if error.code < 500 and error.code != 429:
-                    raise RemoteError(last_problem) from None
-            except urllib.error.URLError as error:
-                reason = error.reason
-                if isinstance(reason, (socket.timeout, TimeoutError)):
-                    last_problem = f"no answer from {shown} within {self.timeout:g} s"
-                else:
-                    last_problem = f"cannot reach {shown}: {getattr(reason, 'strerror', None) or reason}"
+                status, reason, answer_headers, answer = self._authorized(method, target, data, headers or {},
+                                                                          credentials)
             except (socket.timeout, TimeoutError):
                 last_problem = f"no answer from {shown} within {self.timeout:g} s"
-            except (ConnectionError, http.client.HTTPException) as error:
-                last_problem = f"cannot reach {shown}: {error}"
+                continue
+            except (OSError, http.client.HTTPException) as error:
+                last_problem = f"cannot reach {shown}: {getattr(error, 'strerror', None) or error}"
+                continue
+            if status < 300:
+                return answer_headers.get("Content-Type", ""), answer
+            detail = server_words(answer, answer_headers.get("Content-Type", ""))
+            last_problem = f"{shown} answered {status} {reason}" + (f": {detail}" if detail else "")
+            if status < 500 and status != 429:
+                raise RemoteError(last_problem)
         tries = f" (after {self.retries + 1} tries)" if self.retries else ""
         raise RemoteError(last_problem + tries)
+
+    def _authorized(self, method, url, data, headers, credentials):
+        """One exchange, answering the server's Digest challenge if it sends one.
+
+        Virtuoso answers a Basic attempt with a bare 401; asked again without
+        credentials it names its scheme, and a Digest challenge is answered
+        (once: a refused answer to a fresh challenge means wrong credentials).
+        """
+        parts = urllib.parse.urlsplit(url)
+        server = (parts.hostname, parts.port)
+        scheme = "digest" if server in self._digest else "basic"
+        fresh = False
+        for _ in range(3):
+            sent = dict(headers)
+            if credentials and scheme == "digest":
+                sent["Authorization"] = _digest_authorization(self._digest[server], method, parts, credentials)
+            elif credentials and scheme == "basic":
+                sent["Authorization"] = _basic_authorization(credentials)
+            status, reason, answer_headers, answer = self._exchange(method, url, data, sent)
+            if status != 401 or not credentials:
+                break
+            offered = answer_headers.get("WWW-Authenticate", "")
+            if offered.lower().startswith("digest") and not fresh:
+                self._digest[server], scheme, fresh = _parse_challenge(offered), "digest", True
+            elif scheme == "basic" and not offered:
+                scheme = "ask"
+            else:
+                break
+        return status, reason, answer_headers, answer
+
+    def _exchange(self, method, url, data, headers, redirects: int = 3):
+        """One HTTP request and its answer: (status, reason, headers, body).
+
+        A server that answers before it has read the whole body (an error, an
+        authentication challenge) and closes the connection is still heard:
+        its answer is read after the failed write.
+        """
+        parts = urllib.parse.urlsplit(url)
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        connection = kind(parts.hostname, parts.port, timeout=self.timeout)
+        path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+        try:
+            try:
+                connection.request(method, path, body=data, headers={"Connection": "close", **headers})
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the answer, if the server sent one, is read below
+            response = connection.getresponse()
+            answer = response.read()
+        finally:
+            connection.close()
+        location = response.headers.get("Location")
+        if response.status in (301, 302, 303, 307, 308) and location and redirects and (
+                method == "GET" or response.status in (307, 308)):
+            return self._exchange(method, urllib.parse.urljoin(url, location), data, headers, redirects - 1)
+        return response.status, response.reason, response.headers, answer
+
+
+def _basic_authorization(credentials: tuple[str, str]) -> str:
+    return "Basic " + base64.b64encode(f"{credentials[0]}:{credentials[1]}".encode()).decode()
+
+
+def _parse_challenge(header: str) -> dict:
+    """The parameters of a ``WWW-Authenticate: Digest ...`` challenge, and a nonce count."""
+    pairs = re.findall(r'(\w+)=(?:"([^"]*)"|([^\s,]*))', header[len("digest"):])
+    found = {key.lower(): quoted or plain for key, quoted, plain in pairs}
+    found["count"] = 0
+    return found
+
+
+def _digest_authorization(challenge: dict, method: str, parts, credentials: tuple[str, str]) -> str:
+    """An RFC 7616 Digest answer (MD5 or SHA-256, qop=auth, or RFC 2069 without qop)."""
+    algorithm = challenge.get("algorithm", "MD5")
+    digest = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}.get(algorithm.upper().removesuffix("-SESS"))
+    if digest is None:
+        raise RemoteError(f"the server asks for Digest authentication with {algorithm}, which kg does not speak")
+
+    def hashed(text: str) -> str:
+        return digest(text.encode("utf-8")).hexdigest()
+
+    challenge["count"] += 1
+    uri = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    realm, nonce = challenge.get("realm", ""), challenge.get("nonce", "")
+    count, client_nonce = f"{challenge['count']:08x}", secrets.token_hex(8)
+    secret = hashed(f"{credentials[0]}:{realm}:{credentials[1]}")
+    if algorithm.upper().endswith("-SESS"):
+        secret = hashed(f"{secret}:{nonce}:{client_nonce}")
+    qop = "auth" if "auth" in [q.strip() for q in challenge.get("qop", "").split(",")] else ""
+    request_digest = hashed(f"{method}:{uri}")
+    response = hashed(f"{secret}:{nonce}:{count}:{client_nonce}:{qop}:{request_digest}" if qop
+                      else f"{secret}:{nonce}:{request_digest}")
+    fields = [f'username="{credentials[0]}"', f'realm="{realm}"', f'nonce="{nonce}"', f'uri="{uri}"',
+              f'algorithm={algorithm}', f'response="{response}"']
+    if "opaque" in challenge:
+        fields.append(f'opaque="{challenge["opaque"]}"')
+    if qop:
+        fields += [f"qop={qop}", f"nc={count}", f'cnonce="{client_nonce}"']
+    return "Digest " + ", ".join(fields)
+
+
+def server_words(body: bytes, content_type: str) -> str:
+    """What an error answer says, as one line of at most 300 characters: an HTML page's text without its markup."""
+    text = body.decode("utf-8", "replace")
+    if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+        text = re.sub(r"(?is)<(head|script|style)\b.*?</\1>", " ", text)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 def redact(url: str) -> str:
@@ -123,10 +236,10 @@ class RemoteEngine:
 
         full_text = sparql_prologue(prefixes or {}) + text
         check_read_only_query(full_text)
+        method, url, body, headers = query_request(self.endpoint, full_text)
         content_type, body = self.connection.request(
-            "POST", self.endpoint, body=full_text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query; charset=utf-8",
-                     "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"})
+            method, url, body=body, headers={**headers, "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"},
+            shown=redact(self.endpoint))
         kind = content_type.split(";")[0].strip().lower()
         try:
             if kind in (RESULTS_JSON, "application/json"):
@@ -134,6 +247,30 @@ class RemoteEngine:
             return Result(form="graph", triples=parse_triples(body, kind or N_TRIPLES))
         except (ValueError, SyntaxError, KeyError) as error:
             raise RemoteError(f"{redact(self.endpoint)} answered something that is not SPARQL results ({kind}): {error}") from None
+
+
+# Servers and proxies that refuse longer request lines are common (8 KB is a usual
+# limit, some stop at 2 KB); every saved query without parameters fits.
+GET_LIMIT = 2000
+
+
+def query_request(endpoint: str, text: str) -> tuple[str, str, bytes | None, dict]:
+    """(method, URL, body, headers) of a SPARQL 1.1 Protocol query: GET when the URL stays
+    under GET_LIMIT characters, else a form-encoded POST.
+
+    Both are the Protocol's, and every server answers them; a raw
+    ``application/sparql-query`` POST body is newer, and Virtuoso 7.2 never
+    answers it. Parameters already in the endpoint's URL (``default-graph-uri``)
+    go along: in the URL of a GET, in the form of a POST.
+    """
+    if '"""' not in text and "'''" not in text:  # no line of a long string can look like a comment
+        text = "".join(line for line in text.splitlines(True) if not line.lstrip().startswith("#"))
+    parts = urllib.parse.urlsplit(endpoint)
+    form = "&".join(filter(None, [parts.query, urllib.parse.urlencode({"query": text})]))
+    address = urllib.parse.urlunsplit(parts._replace(query=""))
+    if len(address) + 1 + len(form) <= GET_LIMIT:
+        return "GET", f"{address}?{form}", None, {}
+    return "POST", address, form.encode("ascii"), {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def parse_results_json(body: bytes) -> Result:
@@ -208,8 +345,9 @@ REQUEST_TRIPLES = 50_000
 def upload_graphs(graphs: Iterable[tuple[str, int, Iterable[bytes]]], graph_store: str,
                   replace: bool, connection: Connection,
                   progress: Callable[[str, int], None] | None = None,
-                  request_triples: int = REQUEST_TRIPLES) -> dict[str, int]:
-    """Upload each (graph IRI, triple count, N-Triples chunks of whole lines).
+                  request_triples: int = REQUEST_TRIPLES, default_graph: str = "") -> dict[str, int]:
+    """Upload each (graph IRI, triple count, N-Triples chunks of whole lines); the default
+    graph ("") goes into the named graph ``default_graph`` if one is given.
 
     A graph goes in requests of about ``request_triples`` triples each: the
     first replaces the graph (PUT) with ``replace`` or adds to it (POST), the
@@ -218,7 +356,7 @@ def upload_graphs(graphs: Iterable[tuple[str, int, Iterable[bytes]]], graph_stor
     """
     uploaded = {}
     for graph, count, chunks in graphs:
-        address = graph_store_url(graph_store, graph)
+        address = graph_store_url(graph_store, graph or default_graph)
         method = "PUT" if replace else "POST"
         for body in _requests(chunks, request_triples):
             connection.request(method, address, body=body, headers={"Content-Type": N_TRIPLES})
@@ -286,11 +424,26 @@ def load_into_server(endpoint: str, graph_store: str | None = None, replace: boo
             skolem = skolem_iris(files[""])
             plan = [(graph, count, _skolemized_chunks(dumped[graph], files[graph], skolem))
                     for graph, count in counts.items()]
-            report.uploaded = upload_graphs(plan, graph_store or endpoint, replace, connection, progress)
+            report.uploaded = upload_graphs(plan, graph_store or endpoint, replace, connection, progress,
+                                            default_graph=default_graph_of(endpoint))
         finally:
             dumper.shutdown(cancel_futures=True)
     report.on_server, report.default_graph_on_server = count_on_server(RemoteEngine(endpoint, connection))
     return report
+
+
+def default_graph_of(endpoint: str) -> str:
+    """The ``default-graph-uri`` an endpoint's URL names, or "".
+
+    A server without a default graph of its own (Virtuoso answers a query
+    without one over every graph, each triple once per graph that holds it)
+    is given the merged graph as a named graph, and the endpoint's URL names
+    it as the default graph of every query: the SPARQL 1.1 Protocol's
+    ``default-graph-uri``. So ``kg load`` puts the merge where the queries
+    read it.
+    """
+    values = urllib.parse.parse_qs(urllib.parse.urlsplit(endpoint).query).get("default-graph-uri", [])
+    return values[0] if values else ""
 
 
 SKOLEM_BASE = "https://w3id.org/astana-kg/.well-known/genid/"

@@ -104,3 +104,17 @@ def web_server():
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
         assert process.stdout.read().endswith("Stopped.\n")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso 7 (tests/virtuoso.py) with a fresh database; skipped only where it is not installed."""
+    from virtuoso import missing, start_virtuoso
+
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+    assert server.process.poll() is not None

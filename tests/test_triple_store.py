@@ -76,6 +76,17 @@ def test_saved_query_same_rows_three_ways(name, loaded_server):
     assert RemoteEngine(server.query_url).query(text).row_tuples() == local
 
 
+@pytest.mark.parametrize("name", sorted(load_saved_queries(QUERIES)))
+def test_csv_is_the_same_bytes_from_every_engine_and_the_endpoint(name, loaded_server):
+    """W3C SPARQL CSV ends every line with CRLF, whichever engine answers (CliRunner's .stdout would hide it)."""
+    server, _ = loaded_server
+    embedded = run("query", name, "--format", "csv").stdout_bytes
+    assert embedded.count(b"\r\n") == embedded.count(b"\n") >= 1
+    # the engine through the environment, which CliRunner restores: --engine would leave it set for later tests
+    assert run("query", name, "--format", "csv", env={"KG_ENGINE": "query=rdflib"}).stdout_bytes == embedded
+    assert run("query", name, "--format", "csv", "--endpoint", server.query_url).stdout_bytes == embedded
+
+
 def test_query_command_against_the_endpoint(loaded_server):
     server, _ = loaded_server
     remote = run("query", "observers-of-round", "--round", "7", "--format", "json", "--endpoint", server.query_url)
