@@ -1,8 +1,10 @@
 """Write the graph in the standard RDF serializations.
 
 N-Quads and TriG keep one named graph per source document (and, with the
-reasoned graph, the inferred triples in their own graph); Turtle, N-Triples
-and JSON-LD hold the merged graph, each triple once.
+reasoned graph, the inferred triples in their own graph) and the merged graph
+in the default graph, as ``kg load`` sends them: a store that loads the file
+answers the saved queries as kg does. Turtle, N-Triples and JSON-LD hold the
+merged graph alone, each triple once.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def export_graph(fmt: str, reasoned: bool = False, project: Project | None = Non
     view = open_store(project, reasoned=reasoned)
     if fmt in DATASET_FORMATS:
         # One graph at a time: its lines are let go of once read.
-        graphs = ((graph.value, view.graph_lines(graph.value)) for graph in view.named_graphs())
+        graphs = chain([("", view.graph_lines(""))],
+                       ((graph.value, view.graph_lines(graph.value)) for graph in view.named_graphs()))
     else:
         graphs = [("", view.graph_lines(""))]
     return serialize_lines(_stable_quad_lines(graphs), fmt)
@@ -119,7 +122,7 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     write_atomically(directory / "shapes.ttl", project.shapes_file.read_bytes())
     write_atomically(directory / "ontology.html", ontology_html(project).encode("utf-8"))
     written += ["ontology.ttl", "ontology.rdf", "shapes.ttl", "ontology.html"]
-    write_atomically(directory / "void.ttl", describe_dataset(written, endpoint, project).encode("utf-8"))
+    write_atomically(directory / "void.ttl", describe_dataset(written, endpoint, project, directory).encode("utf-8"))
     written.append("void.ttl")
     return written
 
@@ -132,10 +135,19 @@ def _ontology_as(fmt: str, project: Project) -> bytes:
     return serialize_lines(_stable_quad_lines([("", triples.splitlines(True))]), fmt)
 
 
-def describe_dataset(files: list[str], endpoint: str | None, project: Project) -> str:
-    """A VoID and DCAT description of the dataset and the bundle's files, as Turtle."""
+def describe_dataset(files: list[str], endpoint: str | None, project: Project, directory=None) -> str:
+    """A VoID and DCAT description of the dataset and the bundle's files, as Turtle.
+
+    With the ``directory`` that holds the files, each distribution gets its
+    size and SHA-256 (SPDX checksum), and each graph file is a void:dataDump.
+    """
+    import hashlib
+    from pathlib import Path
+
     from rdflib import BNode, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
+
+    from . import __version__
 
     from .namespace import bind_prefixes
     from .store import open_engine
@@ -161,6 +173,14 @@ def describe_dataset(files: list[str], endpoint: str | None, project: Project) -
         "in Astana: rounds, delegations, statements and outcomes, each fact with its source document and "
         "a verbatim quote or the address of a public source.", lang="en")))
     graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((dataset, OWL.versionInfo, Literal(__version__)))
+    issued = release_date(project)
+    if issued:
+        graph.add((dataset, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
+    publisher = BNode("publisher")
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    graph.add((publisher, FOAF.name, Literal(PUBLISHER)))
     graph.add((dataset, VOID.triples, Literal(merged, datatype=XSD.integer)))
     graph.add((dataset, VOID.entities, Literal(entities, datatype=XSD.integer)))
     graph.add((dataset, VOID.uriSpace, Literal(PREFIXES["res"])))
@@ -180,11 +200,51 @@ def describe_dataset(files: list[str], endpoint: str | None, project: Project) -
         graph.add((subset, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
     media = {"nq": "application/n-quads", "trig": "application/trig", "ttl": "text/turtle",
              "rdf": "application/rdf+xml", "html": "text/html"}
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    graph.bind("spdx", spdx)
+    graph.bind("foaf", FOAF)
     for name in files:
         distribution = URIRef(PREFIXES["res"] + f"dataset/astana-kg/{name}")
+        if name in BUNDLE_FILES:
+            graph.add((dataset, VOID.dataDump, URIRef(f"./{name}")))
+        if directory is not None:
+            content = (Path(directory) / name).read_bytes()
+            checksum = BNode(f"sha256-{name}")
+            graph.add((distribution, DCAT.byteSize, Literal(len(content), datatype=XSD.nonNegativeInteger)))
+            graph.add((distribution, spdx.checksum, checksum))
+            graph.add((checksum, RDF.type, spdx.Checksum))
+            graph.add((checksum, spdx.algorithm, spdx.checksumAlgorithm_sha256))
+            graph.add((checksum, spdx.checksumValue, Literal(hashlib.sha256(content).hexdigest(), datatype=XSD.hexBinary)))
         graph.add((dataset, DCAT.distribution, distribution))
         graph.add((distribution, RDF.type, DCAT.Distribution))
         graph.add((distribution, DCTERMS.title, Literal(name)))
         graph.add((distribution, DCAT.downloadURL, URIRef(name if "://" in name else f"./{name}")))
         graph.add((distribution, DCAT.mediaType, Literal(media[name.rsplit(".", 1)[1]])))
     return graph.serialize(format="turtle")
+
+
+PUBLISHER = "the astana-kg contributors"  # as CITATION.cff names the authors
+
+
+def release_date(project: Project) -> str | None:
+    """The release's date: $SOURCE_DATE_EPOCH's day if set (reproducible builds), else the
+    date CHANGELOG.md gives this version (``## 0.1.0 - 2026-12-01``), else None.
+
+    Never today's date: two releases of the same sources are the same bytes.
+    """
+    import datetime
+    import os
+    import re
+
+    from . import __version__
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    changelog = project.root / "CHANGELOG.md"
+    if changelog.is_file():
+        found = re.search(rf"^## \[?{re.escape(__version__)}\]? - (\d{{4}}-\d{{2}}-\d{{2}})\s*$",
+                          changelog.read_text(encoding="utf-8"), re.MULTILINE)
+        if found:
+            return found.group(1)
+    return None

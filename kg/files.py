@@ -15,6 +15,9 @@ def write_atomically(target: Path, data: str | bytes) -> None:
         stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file 0600; the file written is as open(…, "w") would make it
+        # (0644 under the usual umask 022), or keeps the mode of the file it replaces.
+        os.fchmod(handle, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
             stream.flush()
@@ -29,3 +32,10 @@ def write_atomically(target: Path, data: str | bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -80,7 +80,8 @@ def validate(files, fmt, sources):
 
 @click.command(epilog=EPILOG)
 @click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]),
-              default="ttl", show_default=True, help="nq and trig keep one named graph per source document.")
+              default="ttl", show_default=True,
+              help="nq and trig keep one named graph per source document and the merge in the default graph.")
 @click.option("--reasoned", is_flag=True, help="Include the OWL RL entailments (in their own named graph for nq/trig).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of standard output.")
 @click.option("--bundle", type=click.Path(path_type=Path), metavar="DIR",
