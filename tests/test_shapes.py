@@ -9,10 +9,11 @@ constraint component and message.
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.load import parse_turtle
+from kg.prefixes import expand
 from kg.namespace import APS, shorten
 from kg.validate import validate_graph
 
@@ -150,3 +151,53 @@ def test_every_shape_fires_on_some_fixture(project, shapes):
         for owner in shapes.subjects(SH.property, URIRef(str(APS) + shape.removeprefix("aps:")))
     }
     assert named - fired - owners == set()
+
+
+# --- kg's verdict from pySHACL's own command line (ontology/shapes.ttl's header, docs/validating.md)
+
+def pyshacl_command(data) -> list[str]:
+    """The command the shapes' header and docs/validating.md give, with its report as Turtle."""
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    return [str(Path(sys.executable).with_name("pyshacl")), "--shacl", str(root / "ontology" / "shapes.ttl"),
+            "--ont-graph", str(root / "ontology" / "astana.ttl"), "--inference", "none", "--advanced",
+            "--allow-warnings", "--format", "turtle", str(data)]
+
+
+def test_the_documented_command_in_the_shapes_header():
+    root = Path(__file__).resolve().parent.parent
+    header = (root / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    assert ("#   pyshacl --shacl ontology/shapes.ttl --ont-graph ontology/astana.ttl \\\n"
+            "#           --inference none --advanced --allow-warnings astana-kg.ttl\n") in header
+    assert "--inference none --advanced --allow-warnings astana-kg.ttl" in (root / "docs" / "validating.md").read_text()
+
+
+def test_pyshacl_command_on_the_exported_graph_conforms(tmp_path):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    assert CliRunner().invoke(cli, ["export", "--format", "ttl", "--output", str(tmp_path / "astana-kg.ttl")]).exit_code == 0
+    done = subprocess.run(pyshacl_command(tmp_path / "astana-kg.ttl"), capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = Graph().parse(data=done.stdout, format="turtle")
+    assert (None, SH.conforms, Literal(True)) in report
+
+
+def test_pyshacl_command_on_a_failing_fixture_reports_what_kg_reports(project, shapes):
+    import subprocess
+
+    fixture = SHAPE_FIXTURES / "label-bad.ttl"
+    done = subprocess.run(pyshacl_command(fixture), capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr[-2000:]
+    report = Graph().parse(data=done.stdout, format="turtle")
+    found = {(str(report.value(result, SH.focusNode)), str(report.value(result, SH.resultPath)),
+              str(report.value(result, SH.sourceConstraintComponent)))
+             for result in report.subjects(RDF.type, SH.ValidationResult)}
+    ours = validate_fixture(project, shapes, fixture)
+    assert found == {(expand(f.focus), expand(f.path), expand(f.component)) for f in ours.findings}
+    assert {focus.rsplit("/", 1)[1] for focus, _path, _component in found} == {
+        "no-label", "russian-label-only", "untagged-alt-label"}
