@@ -13,6 +13,7 @@ when all of that passes.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from .project import Project, default_project
 
 MAX_FILE_BYTES = 5_000_000
 _ONTOLOGY_NAMESPACES = (PREFIXES["ap"], PREFIXES["aps"])
+_RESOURCES = PREFIXES["res"]  # doc: and src: lie within it
 
 
 @dataclass(frozen=True, order=True)
@@ -106,7 +108,6 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     text = path.read_text(encoding="utf-8")
     locator = Locator(path, text, new, project)
     report = CurationReport(facts=new)
-    report.problems += _redefinitions(new, locator)
     report.problems += _unsupported_subjects(new, locator)
 
     # Only the nodes the file touches are validated, within the part of the
@@ -117,10 +118,11 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
     around, links = neighbourhood(new_triples, project)
     before = to_rdflib(around)
     merged = before + new
+    report.problems += _schema_statements(new, merged, locator)
     shapes = load_shapes(project)
     baseline = {(f.focus, f.path, f.message) for f in validate_graph(before, shapes, engines.validator).findings}
     declared = _declared_terms(merged)  # the neighbourhood holds the ontology
-    ontology_subjects = {s for s in new.subjects() if str(s).startswith(_ONTOLOGY_NAMESPACES)}
+    not_resources = {s for s in new.subjects() if not _is_blank(s) and not str(s).startswith(_RESOURCES)}
     stated = set(new.subjects())
     touched = stated | {o for o in new.objects() if not _is_literal(o)} | _sharing_a_value(before, new)
     for finding in validate_graph(merged, shapes, engines.validator).findings:
@@ -128,7 +130,7 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
             continue
         if finding.focus_node not in stated and (finding.focus, finding.path, finding.message) in baseline:
             continue
-        if finding.focus_node in ontology_subjects:  # already reported as a redefinition
+        if finding.focus_node in not_resources:  # already reported as schema
             continue
         message = _plain_words(finding, declared)
         report.problems.append(Problem(location=locator.where(finding.focus_node),
@@ -190,13 +192,50 @@ def _plain_words(finding, declared: dict[str, list[str]]) -> str:
     return f"{where}{value}{text}"
 
 
-def _redefinitions(new, locator) -> list[Problem]:
-    """A facts file may not define, or say anything about, the ontology's own terms."""
-    problems = []
-    for subject in sorted({s for s in new.subjects() if str(s).startswith(_ONTOLOGY_NAMESPACES)}, key=str):
+def _schema_statements(new, merged, locator) -> list[Problem]:
+    """A facts file states facts about resources; it may not carry schema.
+
+    Refused: statements about ontology terms or any other vocabulary's terms
+    (``prov:Agent rdfs:subClassOf ap:Round`` would make every agent a round),
+    class and property axioms (rdfs:subClassOf, rdfs:domain, owl:*; and
+    rdfs:isDefinedBy, which the declared-term shapes read as "an ontology
+    term"), and owl:sameAs between things of different classes (a person
+    merged into a round).
+    """
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    problems, reported = [], set()
+    for subject in sorted({s for s in new.subjects() if not _is_blank(s)}, key=str):
+        if str(subject).startswith(_ONTOLOGY_NAMESPACES):
+            message = ("is an ontology term; facts files may not define or change ontology terms "
+                       "(edit ontology/astana.ttl instead)")
+        elif not str(subject).startswith(_RESOURCES):
+            message = ("is a vocabulary term, not a resource (res:, doc:, src:); facts files state facts "
+                       "about resources only (terms belong in ontology/astana.ttl)")
+        else:
+            continue
+        reported.add(subject)
         problems.append(Problem(location=locator.where(subject), severity="error", node=shorten(str(subject)),
-                                message="is an ontology term; facts files may not define or change ontology "
-                                        "terms (edit ontology/astana.ttl instead)"))
+                                message=message))
+    schema = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDFS.isDefinedBy}
+    for subject, predicate, value in sorted(new):
+        if subject in reported:
+            continue
+        axiom = (predicate in schema or (str(predicate).startswith(str(OWL)) and predicate != OWL.sameAs)
+                 or (predicate == RDF.type and str(value).startswith((str(OWL), str(RDFS)))))
+        if axiom:
+            shown = f"{shorten(str(predicate))} {shorten(str(value))}" if predicate == RDF.type else shorten(str(predicate))
+            problems.append(Problem(location=locator.where(subject), severity="error", node=locator.name(subject),
+                                    message=f"{shown} is schema, not a fact; facts files may not carry class or "
+                                            "property axioms (they belong in ontology/astana.ttl)"))
+        elif predicate == OWL.sameAs:
+            classes = [sorted(shorten(str(c)) for c in merged.objects(node, RDF.type)) for node in (subject, value)]
+            if classes[0] != classes[1]:
+                kinds = [", ".join(names) or "no class" for names in classes]
+                problems.append(Problem(
+                    location=locator.where(subject), severity="error", node=locator.name(subject),
+                    message=f"owl:sameAs: value {shorten(str(value))}; it would make one thing of two of different "
+                            f"classes ({kinds[0]}; {kinds[1]}); link them with a property of the ontology"))
     return problems
 
 
@@ -218,7 +257,7 @@ def _unsupported_subjects(new, locator) -> list[Problem]:
                                     message="a fact-bearing node needs an IRI (res:NAME), not a blank node, "
                                             "so that other facts and sources can refer to it"))
     for subject in sorted({s for s in new.subjects() if not _is_blank(s)}, key=str):
-        if str(subject).startswith(_ONTOLOGY_NAMESPACES) or set(new.objects(subject, RDF.type)) & exempt:
+        if not str(subject).startswith(_RESOURCES) or set(new.objects(subject, RDF.type)) & exempt:
             continue
         if (subject, AP.evidence, None) not in new:
             problems.append(Problem(location=locator.where(subject), severity="error", node=shorten(str(subject)),
@@ -250,11 +289,28 @@ def _built_rule_rows(project: Project, checks) -> set:
     from .checks import run_checks
     from .store import build_dir, open_engine
 
-    path = build_dir(project) / "rule-rows.json"
-    if not path.exists():
+    # Keyed on the rules' text too: a rule added since would otherwise find rows the
+    # graph already had, and blame them on the new file.
+    rules = hashlib.sha256("\0".join(f"{c.name}\0{c.text}" for c in checks).encode("utf-8")).hexdigest()[:16]
+    path = build_dir(project) / f"rule-rows-{rules}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        rows = stored["rows"] if stored.get("sha256") == _rows_digest(stored.get("rows")) else None
+    except (OSError, ValueError, AttributeError):
+        rows = None
+    if rows is None:
         rows = [[r.check.name, list(row)] for r in run_checks(open_engine(project), checks) for row in r.rows]
-        write_atomically(path, json.dumps(rows).encode("utf-8"))
-    return {(name, tuple(row)) for name, row in json.loads(path.read_text(encoding="utf-8"))}
+        try:
+            write_atomically(path, json.dumps({"rows": rows, "sha256": _rows_digest(rows)}).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only costs the rules again
+    return {(name, tuple(row)) for name, row in rows}
+
+
+def _rows_digest(rows) -> str:
+    import json
+
+    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()
 
 
 def _closure_engine(triples, reasoner: str):
@@ -381,8 +437,16 @@ def add_file(path: Path, project: Project | None = None, as_document: str | None
 
     Raises NegativeResult (exit 1) with the report when the file does not pass.
     """
+    from .lock import data_lock
+
     project = project or default_project()
-    path = Path(path)
+    # Check and write under one lock: two adds that are each valid alone (two rounds
+    # numbered 23) must not both land, and neither may overwrite the other's write.
+    with data_lock(project):
+        return _check_and_add(Path(path), project, as_document, dry_run, sources_dir)
+
+
+def _check_and_add(path: Path, project: Project, as_document, dry_run: bool, sources_dir) -> Addition:
     report = check_new_file(path, project, sources_dir=sources_dir)
     if not report.ok:
         raise CurationFailed(report, f"{path}: not added: {report.errors} error(s)")
