@@ -104,6 +104,10 @@ BAD_FILES = {
         "{file}:12: error: res:round-23: ap:startDate: value '14 May 2018'; start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date",
         'Error: {file}: not added: 1 error(s)',
     ]),
+    "defined-by-escape": (1, [
+        '{file}:12: error: res:round-23: rdfs:isDefinedBy is schema, not a fact; facts files may not carry class or property axioms (they belong in ontology/astana.ttl)',
+        'Error: {file}: not added: 1 error(s)',
+    ]),
     "delegation-party-absent": (1, [
         'FAIL rule delegation-party-absent-violation: 1 violation(s) (error)',
         "  A delegation attends a meeting its party did not take part in. State how the party took part (ap:hasParticipant, ap:hasGuarantor, ap:hasObserver), or correct the delegation's meeting or party.",
@@ -195,16 +199,24 @@ BAD_FILES = {
         '  res:round-23  ap:startDate  2024-01-01',
         'Error: {file}: not added: 1 error(s)',
     ]),
+    "round-number-huge": (1, [
+        '{file}:12: error: res:round-23: ap:roundNumber: value "1000000000000000000000000000000"^^xsd:integer; a round needs exactly one round number, an integer from 1 to 1000000000',
+        'Error: {file}: not added: 1 error(s)',
+    ]),
     "round-number-not-integer": (1, [
-        "{file}:12: error: res:round-23: ap:roundNumber: value 'nine'; a round needs exactly one round number, an integer from 1",
+        "{file}:12: error: res:round-23: ap:roundNumber: value 'nine'; a round needs exactly one round number, an integer from 1 to 1000000000",
         'Error: {file}: not added: 1 error(s)',
     ]),
     "round-number-zero": (1, [
-        '{file}:12: error: res:round-23: ap:roundNumber: value "0"^^xsd:integer; a round needs exactly one round number, an integer from 1',
+        '{file}:12: error: res:round-23: ap:roundNumber: value "0"^^xsd:integer; a round needs exactly one round number, an integer from 1 to 1000000000',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "russian-label-only": (1, [
         '{file}:12: error: res:person-new: skos:prefLabel: value \'Новый человек\'; needs one English preferred label (skos:prefLabel "…"@en)',
+        'Error: {file}: not added: 1 error(s)',
+    ]),
+    "same-as-across-classes": (1, [
+        '{file}:12: error: res:milos-strugar: owl:sameAs: value res:round-22; it would make one thing of two of different classes (ap:Person; ap:Round); link them with a property of the ontology',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "start-after-end": (1, [
@@ -213,6 +225,10 @@ BAD_FILES = {
     ]),
     "stray-token": (2, [
         "Error: {file}:12:29: Turtle syntax error: Found '=' in Turtle mode",
+    ]),
+    "subclass-axiom": (1, [
+        '{file}:12: error: prov:Agent: is a vocabulary term, not a resource (res:, doc:, src:); facts files state facts about resources only (terms belong in ontology/astana.ttl)',
+        'Error: {file}: not added: 1 error(s)',
     ]),
     "two-documents": (2, [
         'Error: the new facts cite 2 documents (src:kznewsline-syrian-peace-talks-open-astana, src:news-az-round-9); facts are added to the file of one document: split the file, or name the document with --as-document',
@@ -232,7 +248,7 @@ BAD_FILES = {
         'Error: {file}: not added: 1 error(s)',
     ]),
     "unknown-property": (1, [
-        '{file}:12: error: res:round-23: ap:roundNumber: a round needs exactly one round number, an integer from 1',
+        '{file}:12: error: res:round-23: ap:roundNumber: a round needs exactly one round number, an integer from 1 to 1000000000',
         '{file}:12: error: res:round-23: ap:roundNumbr is not a property declared in the ontology; did you mean ap:roundNumber?',
         'Error: {file}: not added: 2 error(s)',
     ]),

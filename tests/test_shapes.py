@@ -98,9 +98,9 @@ EXPECTED = {
     "round-bad": {
         ("res:duplicate-number", "ap:roundNumber", "sh:SPARQLConstraintComponent", "round number 1 is also the number of res:fixture-round-01"),
         ("res:fixture-round-01", "ap:roundNumber", "sh:SPARQLConstraintComponent", "round number 1 is also the number of res:duplicate-number"),
-        ("res:no-number", "ap:roundNumber", "sh:MinCountConstraintComponent", "a round needs exactly one round number, an integer from 1"),
+        ("res:no-number", "ap:roundNumber", "sh:MinCountConstraintComponent", "a round needs exactly one round number, an integer from 1 to 1000000000"),
         ("res:no-process", "ap:partOfProcess", "sh:MinCountConstraintComponent", "a round must say which process it is part of"),
-        ("res:round-zero", "ap:roundNumber", "sh:MinInclusiveConstraintComponent", "a round needs exactly one round number, an integer from 1"),
+        ("res:round-zero", "ap:roundNumber", "sh:MinInclusiveConstraintComponent", "a round needs exactly one round number, an integer from 1 to 1000000000"),
         ("res:two-next-rounds", "ap:nextRound", "sh:MaxCountConstraintComponent", "a round has at most one next round, and it is a round"),
     },
     "statement-bad": {
