@@ -49,14 +49,19 @@ class PinnedAnswers:
     def read(self, text: str) -> Result | None:
         """The pinned answer to ``text``, or None if there is none (or it cannot be read)."""
         try:
-            return decode(json.loads(self.path(text).read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            stored = json.loads(self.path(text).read_text(encoding="utf-8"))
+            if stored.pop("sha256", None) != _digest(stored):  # edited or damaged: recomputed, never served
+                return None
+            return decode(stored)
+        except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
             return None
 
     def write(self, text: str, result: Result) -> None:
         """Pin ``result`` as the answer to ``text``; a cache that cannot be written only costs the query again."""
         try:
-            write_atomically(self.path(text), json.dumps(encode(result), separators=(",", ":")))
+            encoded = encode(result)
+            encoded["sha256"] = _digest(encoded)
+            write_atomically(self.path(text), json.dumps(encoded, separators=(",", ":")))
         except OSError:
             pass
 
@@ -88,6 +93,11 @@ def pin_saved_queries(queries, engine, pins: PinnedAnswers, progress=lambda mess
 
 
 # --- the file ------------------------------------------------------------------------
+
+def _digest(encoded: dict) -> str:
+    """The SHA-256 of an answer's JSON, written into its file and checked before the answer is used."""
+    return hashlib.sha256(json.dumps(encoded, separators=(",", ":")).encode("utf-8")).hexdigest()
+
 
 def encode(result: Result) -> dict:
     """A result as JSON: its distinct terms once, rows (or triples) as indices into them."""
