@@ -82,6 +82,8 @@ def free_port() -> int:
 
 def start_oxigraph(location: Path, port: int | None = None, wait_seconds: float = 30.0) -> LocalServer:
     """Start ``oxigraph serve`` on 127.0.0.1 with its store in ``location``; wait until it answers."""
+    if port:  # a server already there would answer the readiness check for this one
+        check_port_free("127.0.0.1", port)
     port = port or free_port()
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
@@ -95,7 +97,8 @@ def start_oxigraph(location: Path, port: int | None = None, wait_seconds: float 
             raise InputError(f"oxigraph could not start on port {port}: {message[-1] if message else 'no message'}")
         try:
             probe.query("ASK {}")
-            return server
+            if process.poll() is None:  # the answer was ours, not from whatever took the port meanwhile
+                return server
         except RemoteError:
             if time.monotonic() > deadline:
                 server.stop()
