@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from .errors import InputError, NegativeResult
@@ -57,6 +58,9 @@ def resolve(text: str, names=None) -> Term:
     if iri is None and text.startswith(("http://", "https://")):
         iri = text
     if iri is not None:
+        if re.search(r'[\s<>"{}|^`\\]', iri):  # pasted into the queries below, it would break them
+            raise InputError(f"{text!r} is not an IRI: an IRI holds no spaces or any of <>\"{{}}|^`\\; "
+                             "give a prefixed name such as res:russia, or a label")
         return Term.iri(iri)
     if names is None:
         from .search import open_index

@@ -10,19 +10,40 @@ both engines refuse updates.
 
 from __future__ import annotations
 
+import re
+
 from .errors import InputError
 from .prefixes import sparql_prologue
 from .terms import Result, from_oxigraph, from_rdflib
 
 READ_ONLY = "updates are refused: kg answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+NO_SERVICE = ("the query has a SERVICE clause, which would reach out to another server; "
+              "give --allow-service to let it (bounded by --timeout)")
+
+# SERVICE as a keyword: not a variable (?service), a prefixed name (ex:service, service:x) or inside
+# a string, IRI or comment, which are blanked out first.
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
+_STRINGS_IRIS_COMMENTS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                                    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*")
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query has a SERVICE clause (federated query), found without running or parsing it."""
+    return bool(_SERVICE.search(_STRINGS_IRIS_COMMENTS.sub(" ", text)))
 
 
 class OxigraphEngine:
-    """Queries a pyoxigraph Store; ``pinned`` (kg.pinned) holds the answers of the pinned saved queries."""
+    """Queries a pyoxigraph Store; ``pinned`` (kg.pinned) holds the answers of the pinned saved queries.
 
-    def __init__(self, store, pinned=None):
+    ``limits`` (kg.limits) bound each query's time and memory; a SERVICE clause
+    is refused before anything runs unless ``allow_service``.
+    """
+
+    def __init__(self, store, pinned=None, limits=None, allow_service: bool = False):
         self.store = store
         self.pinned = pinned
+        self.limits = limits
+        self.allow_service = allow_service
 
     def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result:
         """The answer to ``text``; with ``pin`` (a pinned saved query's text), the pinned answer, pinned first if new."""
@@ -35,12 +56,30 @@ class OxigraphEngine:
         return answer
 
     def _query(self, text: str, prefixes: dict[str, str] | None) -> Result:
+        from .limits import run_within
+
+        if not self.allow_service and uses_service(text):
+            raise InputError(READ_ONLY if _parses_as_update(text, prefixes or {}) else NO_SERVICE)
+        return run_within(lambda: self._answer(text, prefixes), self.limits)
+
+    def _answer(self, text: str, prefixes: dict[str, str] | None) -> Result:
+        try:
+            return self._read(text, prefixes)
+        except (OSError, RuntimeError) as error:
+            from .store import StoreDamaged, is_damage
+
+            directory = getattr(self.store, "directory", None)
+            if directory is None or not is_damage(error):
+                raise
+            raise StoreDamaged(directory, _first_line(error)) from None
+
+    def _read(self, text: str, prefixes: dict[str, str] | None) -> Result:
         import pyoxigraph as ox
 
         try:
             answer = self.store.query(text, prefixes=prefixes)
         except SyntaxError as error:
-            if _parses_as_update_oxigraph(text, prefixes or {}):
+            if _parses_as_update(text, prefixes or {}):
                 raise InputError(READ_ONLY) from None
             raise InputError(f"SPARQL syntax error: {_first_line(error)}") from None
         if isinstance(answer, ox.QueryBoolean):
@@ -70,24 +109,46 @@ def check_read_only_query(text: str) -> None:
     """Raise InputError unless ``text`` parses as a SPARQL query (an update is refused).
 
     The query runs against an empty in-memory store, which is how pyoxigraph
-    parses: nothing real is read or touched.
+    parses: nothing real is read or touched. A query with SERVICE is parsed by
+    rdflib instead, since running it, even on an empty store, would reach out.
     """
     import pyoxigraph as ox
 
+    if uses_service(text):
+        _parse_only(text)
+        return
     try:
         ox.Store().query(text)
     except SyntaxError as error:
-        if _parses_as_update_oxigraph(text, {}):
+        if _parses_as_update(text, {}):
             raise InputError(READ_ONLY) from None
         raise InputError(f"SPARQL syntax error: {_first_line(error)}") from None
 
 
-def _parses_as_update_oxigraph(text: str, prefixes: dict[str, str]) -> bool:
-    import pyoxigraph as ox
+def _parse_only(text: str) -> None:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        ox.Store().update(sparql_prologue(prefixes) + text)  # a throwaway empty store: nothing real is touched
-    except (SyntaxError, OSError):
+        parseQuery(text)
+    except ParseException as error:
+        if _parses_as_update(text, {}):
+            raise InputError(READ_ONLY) from None
+        raise InputError(f"SPARQL syntax error: {_first_line(error)}") from None
+
+
+def _parses_as_update(text: str, prefixes: dict[str, str]) -> bool:
+    """Whether the text is a SPARQL update, found by parsing alone.
+
+    Parsed, never run: running even on an empty store would fetch a LOAD's
+    address and a SERVICE's before the update could be refused.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(sparql_prologue(prefixes) + text)
+    except (ParseException, RecursionError, ValueError):
         return False
     return True
 
@@ -103,6 +164,8 @@ class RdflibEngine:
         from pyparsing import ParseException
         from rdflib.plugins.sparql.parser import parseUpdate
 
+        if uses_service(text):  # rdflib would fetch it, with no deadline
+            raise InputError(NO_SERVICE)
         try:
             answer = self.graph.query(text, initNs=prefixes or {})
         except ParseException as error:

@@ -59,17 +59,28 @@ class Connection:
 
         Messages name the server by ``shown`` (default: the URL without credentials).
         """
+        from .limits import call_with_deadline
+
+        check_address(url)
         credentials = _credentials(url)
         target = _strip_userinfo(url)
         shown = shown or redact(url)
         last_problem = ""
+        # --timeout bounds the whole request, retries included: a per-read timeout
+        # lets a server that sends a byte a second hold the command for ever.
+        deadline = time.monotonic() + self.timeout
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(min(self.backoff * 2 ** (attempt - 1), max(0.0, deadline - time.monotonic())))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                attempt -= 1  # this one was not made
+                last_problem = f"no answer from {shown} within {self.timeout:g} s"
+                break
             data = body() if callable(body) else body
             try:
-                status, reason, answer_headers, answer = self._authorized(method, target, data, headers or {},
-                                                                          credentials)
+                status, reason, answer_headers, answer = call_with_deadline(
+                    lambda: self._authorized(method, target, data, headers or {}, credentials), remaining)
             except (socket.timeout, TimeoutError):
                 last_problem = f"no answer from {shown} within {self.timeout:g} s"
                 continue
@@ -82,7 +93,7 @@ class Connection:
             last_problem = f"{shown} answered {status} {reason}" + (f": {detail}" if detail else "")
             if status < 500 and status != 429:
                 raise RemoteError(last_problem)
-        tries = f" (after {self.retries + 1} tries)" if self.retries else ""
+        tries = f" (after {attempt + 1} tries)" if attempt else ""
         raise RemoteError(last_problem + tries)
 
     def _authorized(self, method, url, data, headers, credentials):
@@ -193,13 +204,27 @@ def server_words(body: bytes, content_type: str) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
+def check_address(url: str, option: str = "") -> None:
+    """RemoteError unless ``url`` is an http(s) address with a host (before anything is built or sent)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise RemoteError(f"{option + ': ' if option else ''}{redact(url)!r} is not an http:// or https:// address")
+
+
 def redact(url: str) -> str:
     """The URL without any user name or password in it."""
     return _strip_userinfo(url)
 
 
 def _strip_userinfo(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:  # not a URL at all (an unclosed [IPv6]): nothing to strip
+        return url
     if "@" not in parts.netloc:
         return url
     return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
@@ -404,6 +429,9 @@ def load_into_server(endpoint: str, graph_store: str | None = None, replace: boo
 
     from .store import open_store
 
+    check_address(endpoint, "--endpoint")
+    if graph_store:
+        check_address(graph_store, "--graph-store")
     connection = connection or Connection()
     view = open_store(project, reasoned=reasoned)
     # The merged default graph makes plain queries see every fact once, without

@@ -40,7 +40,7 @@ from itertools import chain
 from pathlib import Path
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, KgError
 from .prefixes import INFERRED_GRAPH
 from .project import Project, default_project
 
@@ -108,13 +108,98 @@ def cache_dir(project: Project) -> Path:
     return Path(base) if base else project.root / ".kg-cache"
 
 
+class StoreDamaged(KgError):
+    """The cached store cannot be read (a damaged file); the command is run again on a rebuilt one."""
+
+    def __init__(self, directory: Path, reason: str):
+        super().__init__(f"the cached graph in {directory} is damaged ({reason})")
+        self.directory, self.reason = Path(directory), reason
+
+
 def build_dir(project: Project | None = None, engines=None, progress=None) -> Path:
-    """The directory of the current build, building it first if the sources changed."""
+    """The directory of the current build, building it first if the sources changed or it is damaged.
+
+    Builders take turns under a lock on the build; a build that finds the
+    store damaged or half-built (a killed build) says so in one line and
+    starts again from nothing.
+    """
+    from .lock import exclusive
+
     project = project or default_project()
     directory = cache_dir(project) / fingerprint(project, engines)
-    if not (directory / "built.json").exists():
-        _build(project, directory, engines, progress or _stderr_progress)
+    if _damage(directory) is None:
+        _mark_in_use(project, directory)
+        return directory
+    directory.mkdir(parents=True, exist_ok=True)
+    with exclusive(directory.parent / f".{directory.name}.lock", "another kg command building the graph"):
+        problem = _damage(directory)  # another command may have built it while this one waited
+        if problem is not None:
+            if problem:
+                _notice(f"the cached graph in {directory} was damaged ({problem}); rebuilding it")
+            _clear(directory)
+            _mark_in_use(project, directory)
+            _build(project, directory, engines, progress or _stderr_progress)
     return directory
+
+
+def _damage(directory: Path) -> str | None:
+    """None if the build is whole, "" if there is none yet, else what is wrong with it.
+
+    built.json, written last, lists every file of the store with its size;
+    RocksDB's own checksums catch a flipped bit when the block is read (see
+    StoreDamaged).
+    """
+    try:
+        info = json.loads((directory / "built.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "a build was cut short" if directory.is_dir() and any(directory.iterdir()) else ""
+    except (OSError, ValueError) as error:
+        return f"built.json cannot be read: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+    files = info.get("store_files") if isinstance(info, dict) else None
+    if not isinstance(files, dict) or info.get("fingerprint") != directory.name:
+        return "built.json is not this build's record"
+    return _manifest_problem(directory / "store", files)
+
+
+def _manifest_problem(store: Path, recorded: dict) -> str | None:
+    present = _store_files(store)
+    for name, size in sorted(recorded.items()):
+        if name not in present:
+            return f"store/{name} is missing"
+        if present[name] != size:
+            return f"store/{name} has {present[name]} bytes, {size} when built"
+    return None
+
+
+def _store_files(store: Path) -> dict[str, int]:
+    """The files of a closed store and their sizes; RocksDB's logs change with every opening and are left out."""
+    if not store.is_dir():
+        return {}
+    return {path.name: path.stat().st_size for path in store.iterdir()
+            if path.is_file() and not path.name.startswith("LOG")}
+
+
+def _clear(directory: Path) -> None:
+    """Empty a build directory: what a killed or damaged build left, and everything derived from it."""
+    for path in directory.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def discard_damaged(damage: StoreDamaged) -> None:
+    """Remove a build whose store turned out damaged, so that the next use rebuilds it."""
+    from .lock import exclusive
+
+    _notice(f"{damage}; rebuilding it")
+    with exclusive(damage.directory.parent / f".{damage.directory.name}.lock", "another kg command building the graph"):
+        if damage.directory.is_dir():
+            _clear(damage.directory)
+
+
+def _notice(message: str) -> None:
+    print(f"kg: {message}", file=sys.stderr, flush=True)
 
 
 def build_info(project: Project | None = None) -> dict:
@@ -222,12 +307,15 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
             loading.abandon()
         _discard(building)
         raise
+    from .files import write_atomically
+
     final = directory / "store"
     if final.exists():
         shutil.rmtree(final)
     os.replace(building, final)
-    info = {"engines": engines.describe(), "seconds": timings, **counts}
-    (directory / "built.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    info = {"engines": engines.describe(), "seconds": timings, **counts,
+            "fingerprint": directory.name, "store_files": _store_files(final)}
+    write_atomically(directory / "built.json", json.dumps(info, indent=2) + "\n")
     _prune(directory)
 
 
@@ -270,29 +358,52 @@ def asserted_store_path(project: Project | None = None) -> Path:
     """
     import pyoxigraph as ox
 
+    from .files import write_atomically
+    from .lock import exclusive
+
     project = project or default_project()
-    final = build_dir(project) / "asserted"
-    if final.exists():
+    directory = build_dir(project)
+    final, record = directory / "asserted", directory / "asserted.json"
+    if _asserted_problem(final, record) is None:
         return final
-    _stderr_progress("storing the graph without its entailments (once for these sources)")
-    sources = read_sources(project)  # by Oxigraph, whatever parsed them for the build: the same triples, sooner
-    lines = chain(_named_graph_lines(sources), (f"{statement} ." for statement in merged_statements(sources)))
-    del sources
-    building = Path(tempfile.mkdtemp(dir=final.parent, prefix=".asserted-"))
-    try:
-        store = ox.Store(str(building))
-        last = building.with_suffix(".last.nq")
-        for document in _stage(building, lines, last) + [last]:
-            _bulk_load(store, document)
-        _compact(store)
-        del store
-        os.replace(building, final)
-    except BaseException as error:
-        _discard(building)
-        if isinstance(error, OSError) and final.exists():
-            return final  # another command stored the same graph first
-        raise
+    with exclusive(directory.parent / f".{directory.name}.lock", "another kg command building the graph"):
+        problem = _asserted_problem(final, record)
+        if problem is None:
+            return final  # another command stored it while this one waited
+        if problem:
+            _notice(f"the cached graph without entailments in {final} was damaged ({problem}); storing it again")
+        shutil.rmtree(final, ignore_errors=True)
+        for leftover in directory.glob(".asserted-*"):  # a killed command's
+            _discard(leftover) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+        _stderr_progress("storing the graph without its entailments (once for these sources)")
+        sources = read_sources(project)  # by Oxigraph, whatever parsed them for the build: the same triples, sooner
+        lines = chain(_named_graph_lines(sources), (f"{statement} ." for statement in merged_statements(sources)))
+        del sources
+        building = Path(tempfile.mkdtemp(dir=directory, prefix=".asserted-"))
+        try:
+            store = ox.Store(str(building))
+            last = building.with_suffix(".last.nq")
+            for document in _stage(building, lines, last) + [last]:
+                _bulk_load(store, document)
+            _compact(store)
+            del store
+            os.replace(building, final)
+        except BaseException:
+            _discard(building)
+            raise
+        write_atomically(record, json.dumps({"store_files": _store_files(final)}))
     return final
+
+
+def _asserted_problem(final: Path, record: Path) -> str | None:
+    """None if the asserted store is whole, "" if there is none yet, else what is wrong with it."""
+    try:
+        files = json.loads(record.read_text(encoding="utf-8"))["store_files"]
+    except FileNotFoundError:
+        return "it was cut short" if final.exists() else ""
+    except (OSError, ValueError, KeyError, TypeError):
+        return "asserted.json cannot be read"
+    return _manifest_problem(final, files) if isinstance(files, dict) else "asserted.json cannot be read"
 
 
 # Oxigraph's bulk loader holds about 1 GB per million quads of one call, so
@@ -386,11 +497,57 @@ class _BackgroundLoader:
         self.thread.join()
 
 
+CHECKOUTS = "checkouts"  # in the cache directory: which build each checkout uses
+
+
+def _mark_in_use(project: Project, directory: Path) -> None:
+    """Record that ``project``'s checkout uses this build, so that no other checkout's prune removes it."""
+    from .files import write_atomically
+
+    name = hashlib.sha256(str(project.root.resolve()).encode("utf-8")).hexdigest()[:16]
+    record = directory.parent / CHECKOUTS / f"{name}.json"
+    entry = json.dumps({"root": str(project.root.resolve()), "build": directory.name})
+    try:
+        if record.read_text(encoding="utf-8") == entry:
+            return
+    except OSError:
+        pass
+    try:
+        write_atomically(record, entry)
+    except OSError:
+        pass  # a cache that cannot be written: nothing to protect
+
+
 def _prune(keep: Path) -> None:
-    """Remove the caches of earlier versions of the sources."""
+    """Remove the builds of earlier versions of the sources that no checkout uses any more.
+
+    A $KG_CACHE_DIR may be shared by several checkouts: each keeps the build
+    its record names (a checkout that is gone keeps nothing), and a build
+    another command is making (its lock is held) is left alone.
+    """
+    from .lock import exclusive
+
+    in_use = {keep.name}
+    for record in (keep.parent / CHECKOUTS).glob("*.json"):
+        try:
+            entry = json.loads(record.read_text(encoding="utf-8"))
+            root, build = Path(entry["root"]), entry["build"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if root.is_dir():
+            in_use.add(build)
+        else:
+            record.unlink(missing_ok=True)
     for other in keep.parent.iterdir():
-        if other != keep and other.is_dir():
-            shutil.rmtree(other, ignore_errors=True)
+        if other.name in in_use or not other.is_dir() or len(other.name) != len(keep.name) or other.name == CHECKOUTS:
+            continue
+        lock = keep.parent / f".{other.name}.lock"
+        try:
+            with exclusive(lock, "another kg command building the graph", wait_seconds=0):
+                shutil.rmtree(other, ignore_errors=True)
+                lock.unlink(missing_ok=True)
+        except InputError:
+            continue  # being built right now
 
 
 _ASSERTED_PATTERN = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }}"
@@ -508,12 +665,39 @@ def open_store(project: Project | None = None, reasoned: bool = True) -> GraphVi
 def _open_view(project: Project, directory: Path, reasoned: bool) -> GraphView:
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(str(directory / "store"))
-    return GraphView(store, reasoned, asserted_store=lambda: ox.Store.read_only(str(asserted_store_path(project))))
+    def open_read_only(path: Path):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as error:
+            raise StoreDamaged(directory, _first_line(error)) from None
+
+    view = GraphView(open_read_only(directory / "store"), reasoned,
+                     asserted_store=lambda: open_read_only(asserted_store_path(project)))
+    view.directory = directory
+    return view
 
 
-def open_engine(project: Project | None = None, reasoned: bool = True, engine: str | None = None):
-    """A query engine over the cached graph: pyoxigraph (fast, the default) or rdflib."""
+def is_damage(error: Exception) -> bool:
+    """Whether an error from the store is RocksDB finding a damaged or missing file (not, say, a SERVICE failing)."""
+    text = str(error)
+    return "Corruption" in text or ".sst" in text or "IO error" in text or "CURRENT" in text
+
+
+def _first_line(error: Exception) -> str:
+    """RocksDB's reason, without the file paths and advice it appends."""
+    import re
+
+    line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return re.split(r"\s+in /|\s+The file ", line)[0][:200]
+
+
+def open_engine(project: Project | None = None, reasoned: bool = True, engine: str | None = None,
+                limits=None, allow_service: bool = False):
+    """A query engine over the cached graph: pyoxigraph (fast, the default) or rdflib.
+
+    ``limits`` (kg.limits) bound each query of the pyoxigraph engine; SERVICE is
+    refused unless ``allow_service``.
+    """
     from .engines import OxigraphEngine, RdflibEngine
     from .pinned import PinnedAnswers
     from .settings import choose
@@ -529,7 +713,8 @@ def open_engine(project: Project | None = None, reasoned: bool = True, engine: s
         dataset = Dataset()
         dataset.parse(data=ox.serialize(list(view), format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
         return RdflibEngine(dataset)
-    return OxigraphEngine(view, pinned=PinnedAnswers(directory / PINNED) if reasoned else None)
+    return OxigraphEngine(view, pinned=PinnedAnswers(directory / PINNED) if reasoned else None,
+                          limits=limits, allow_service=allow_service)
 
 
 def reasoning_counts(project: Project | None = None) -> tuple[int, int]:

@@ -173,8 +173,12 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
     engines = engines or choose(project=project)
     cached = _cache_path(project, engines.validator) if use_cache else None
     if cached is not None and cached.exists():
-        stored = json.loads(cached.read_text(encoding="utf-8"))
-        return Report(findings=[Finding(**f) for f in stored["findings"]])
+        try:  # a damaged or edited file is validated again, never trusted
+            stored = json.loads(cached.read_text(encoding="utf-8"))
+            if stored.pop("sha256", None) == _digest(stored):
+                return Report(findings=[Finding(**f) for f in stored["findings"]])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
     from .load import load_shapes  # rdflib: only when there is work to do
 
     if engines.validator == "pyshacl-turbo":
@@ -185,11 +189,20 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
         data = merged_graph(load_dataset(project))
     report = validate_graph(data, load_shapes(project), engines.validator)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(".tmp")
-        temporary.write_text(report.to_json(), encoding="utf-8")
-        temporary.replace(cached)
+        from .files import write_atomically
+
+        stored = json.loads(report.to_json())
+        stored["sha256"] = _digest(stored)
+        try:
+            write_atomically(cached, json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+        except OSError:
+            pass  # a cache that cannot be written only costs the validation again
     return report
+
+
+def _digest(stored: dict) -> str:
+    """The SHA-256 of the cached findings, kept in their file and checked before they are used."""
+    return hashlib.sha256(json.dumps(stored, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def asserted_text(project: Project | None = None) -> str:

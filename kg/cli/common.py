@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,9 +26,32 @@ class KgCommandError(click.ClickException):
 class KgGroup(click.Group):
     """Turns every library error raised by a command into one clean line."""
 
+    def parse_args(self, ctx, args):
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:  # the shell passed bytes that are not UTF-8 (Python keeps them as surrogates)
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise KgCommandError(InputError(f"the argument '{shown}' is not UTF-8 text; "
+                                                "give names and queries in UTF-8")) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
+        from ..store import StoreDamaged, discard_damaged
+
+        # invoke() consumes the subcommand's arguments; a second run needs them back
+        arguments = [*(getattr(ctx, "_protected_args", None) or ctx.protected_args), *ctx.args]
         try:
-            return super().invoke(ctx)
+            with sigterm_as_interrupt():
+                try:
+                    return super().invoke(ctx)
+                except StoreDamaged as damage:  # rebuilt once, then the command runs again
+                    discard_damaged(damage)
+                    if hasattr(ctx, "_protected_args"):  # click 8.2
+                        ctx._protected_args, ctx.args = arguments[:1], arguments[1:]
+                    else:
+                        ctx.protected_args, ctx.args = arguments[:1], arguments[1:]
+                    return super().invoke(ctx)
         except KgError as error:
             raise KgCommandError(error) from None
         except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, which means "no" here
@@ -36,7 +60,29 @@ class KgGroup(click.Group):
             sys.stdout = open(os.devnull, "w")
             sys.exit(0)
         except OSError as error:  # a file we could not write, a full disk
-            raise KgCommandError(InputError(f"{error.filename or ''}: {error.strerror}".lstrip(": "))) from None
+            reason = error.strerror or str(error) or type(error).__name__  # some carry no strerror ("Error: None")
+            raise KgCommandError(InputError(f"{error.filename or ''}: {reason}".lstrip(": "))) from None
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """While inside, SIGTERM stops the command as Ctrl-C does (exit 130), so that its cleanup runs
+    (a half-built store, spool files, a server); the handler before is put back after."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set one
+        yield
+        return
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def engine_choice(ctx, param, value):
@@ -67,24 +113,28 @@ reason_option = click.option("--no-reason", is_flag=True,
 
 
 def remote_options(command):
-    """--endpoint, --timeout and --retries: run against a SPARQL 1.1 endpoint instead."""
+    """--endpoint, --timeout, --retries and --allow-service: where the query runs, and its bounds."""
+    command = click.option("--allow-service", is_flag=True,
+                           help="Let a SERVICE clause reach the server it names (bounded by --timeout).")(command)
     command = click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True,
                            help="Retries after a connection failure or a 5xx answer.")(command)
-    command = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
-                           help="Seconds to wait for the server.")(command)
+    command = click.option("--timeout", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
+                           help="Seconds the query may take in all: on the embedded graph, or at the "
+                                "endpoint, retries included.")(command)
     return click.option("--endpoint", metavar="URL",
                         help="Query this SPARQL 1.1 endpoint instead of the embedded graph.")(command)
 
 
-def query_engine(endpoint, timeout, retries, no_reason):
-    """The engine a command queries: the embedded graph, or a remote endpoint."""
+def query_engine(endpoint, timeout, retries, no_reason, allow_service=False):
+    """The engine a command queries: the embedded graph (within --timeout and the memory bound), or an endpoint."""
     if endpoint:
         from ..remote import Connection, RemoteEngine
 
         return RemoteEngine(endpoint, Connection(timeout=timeout, retries=retries))
+    from ..limits import Limits
     from ..store import open_engine
 
-    return open_engine(reasoned=not no_reason)
+    return open_engine(reasoned=not no_reason, limits=Limits(timeout=timeout), allow_service=allow_service)
 
 
 def echo_text(text: str | bytes) -> None:

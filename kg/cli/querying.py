@@ -67,11 +67,12 @@ def _saved_query_command(saved):
     @format_option()
     @reason_option
     @remote_options
-    def run(fmt, no_reason, endpoint, timeout, retries, **values):
+    def run(fmt, no_reason, endpoint, timeout, retries, allow_service, **values):
         from ..formats import format_result
 
         bound = saved.bind({name: list(given) for name, given in values.items() if given})
-        result = query_engine(endpoint, timeout, retries, no_reason).query(bound, pin=saved.pins(bound))
+        engine = query_engine(endpoint, timeout, retries, no_reason, allow_service)
+        result = engine.query(bound, pin=saved.pins(bound))
         echo_text(format_result(result, fmt or default_format()))
 
     for parameter in reversed(saved.parameters):
@@ -111,13 +112,15 @@ def run_query():
 # Ad-hoc SPARQL
 # =============================================================================
 
+MAX_QUERY_BYTES = 1_000_000
+
 @click.command(epilog=EPILOG)
 @click.argument("query", required=False)
 @click.option("--file", "-F", "query_file", type=click.Path(path_type=Path), help="Read the query from a file.")
 @format_option(RESULT_FORMATS + GRAPH_FORMATS)
 @reason_option
 @remote_options
-def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries):
+def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries, allow_service):
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
 
     The usual prefixes (ap:, res:, doc:, src:, skos:, ...) are predeclared.
@@ -138,11 +141,15 @@ def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries):
     if (query is None) == (query_file is None):
         raise click.UsageError("give a QUERY or --file FILE (one of them)")
     if query_file is not None:
+        from ..files import read_regular_file
+
+        raw = read_regular_file(query_file, kind="query file", limit=MAX_QUERY_BYTES, too_large="a query may hold")
         try:
-            query = query_file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise KgCommandError(InputError(f"{query_file}: {error.strerror}")) from None
-    result = query_engine(endpoint, timeout, retries, no_reason).query(query, prefixes=PREFIXES)
+            query = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            raise KgCommandError(InputError(f"{query_file}: not UTF-8 (byte 0x{raw[error.start]:02x}); "
+                                            "save the file as UTF-8")) from None
+    result = query_engine(endpoint, timeout, retries, no_reason, allow_service).query(query, prefixes=PREFIXES)
     if result.form == "graph" and fmt in RESULT_FORMATS:
         raise click.UsageError(f"a CONSTRUCT or DESCRIBE gives RDF: use --format {', '.join(GRAPH_FORMATS)}")
     if result.form != "graph" and fmt in GRAPH_FORMATS:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from ..errors import Interrupted, NegativeResult
-from .common import EPILOG, KgCommandError
+from .common import EPILOG, KgCommandError, sigterm_as_interrupt
 
 
 @click.command(epilog=EPILOG)
@@ -38,7 +37,7 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
 
     bar = _UploadBar()
     try:
-        with _sigterm_as_interrupt(), bar:
+        with sigterm_as_interrupt(), bar:
             report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
                                       connection=Connection(timeout=timeout, retries=retries),
                                       sizes=bar.start, progress=bar.advance)
@@ -124,7 +123,7 @@ def serve(port, host):
     try:
         # uvicorn stops gracefully on SIGINT or SIGTERM, then raises the signal again for
         # the handler before it: here, one that stops the command as Ctrl-C does.
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             run_app(app, host, port, ready=ready)
     except KeyboardInterrupt:
         pass
@@ -153,24 +152,3 @@ def site(output, endpoint):
     counts = write_site(output, endpoint=endpoint)
     click.echo(f"Wrote {sum(counts.values())} files to {output}: "
                + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
-
-
-@contextmanager
-def _sigterm_as_interrupt():
-    """While inside, SIGTERM stops the command as Ctrl-C does, so that its cleanup runs
-    (spool files, the server); the handler before is put back after."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():  # only the main thread may set one
-        yield
-        return
-
-    def interrupt(*_):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
