@@ -57,12 +57,12 @@ class CurationReport:
         return sum(p.severity == "error" for p in self.problems) + sum(
             len(r.rows) for r in self.failed_rules if r.check.severity == "error")
 
-    def to_text(self) -> str:
+    def to_text(self, valid: str = "Valid: the new facts conform to the shapes and pass every rule.") -> str:
         from .checks import failure_lines
 
         lines = [p.line() for p in self.problems] + failure_lines(self.failed_rules)
         if self.ok:
-            lines.append("Valid: the new facts conform to the shapes and pass every rule.")
+            lines.append(valid)
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
@@ -82,32 +82,54 @@ class CurationReport:
 # =============================================================================
 
 def read_new_file(path: Path):
-    """Parse a curator's file; a file too large, empty, not UTF-8 or not Turtle is an InputError."""
+    """Parse a curator's file; a file that is not a regular file, too large, empty, not UTF-8 or not Turtle is an InputError."""
+    return _read_new_file(path)[0]
+
+
+def _read_new_file(path: Path):
+    """A curator's file as its triples and its text (without a byte-order mark)."""
+    from .files import read_regular_file
     from .load import parse_turtle
 
     path = Path(path)
-    if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: {path.stat().st_size} bytes is more than the {MAX_FILE_BYTES} bytes one "
-                         "file of new facts may hold; split it")
-    graph = parse_turtle(path)
+    raw = read_regular_file(path, limit=MAX_FILE_BYTES, too_large="one file of new facts may hold; split it")
+    graph = parse_turtle(path, data=raw)
     if len(graph) == 0:
         raise InputError(f"{path}: holds no triples; nothing to check or add")
-    return graph
+    return graph, raw.decode("utf-8").removeprefix("\ufeff")
 
 
 def check_new_file(path: Path, project: Project | None = None, sources_dir: Path | None = None) -> CurationReport:
     """Everything a new file of facts must pass before it may be added."""
+    return check_new_files([path], project, sources_dir)
+
+
+def check_new_files(paths: list[Path], project: Project | None = None,
+                    sources_dir: Path | None = None) -> CurationReport:
+    """Everything new files of facts must pass to be added together (two rounds 23 in two files clash)."""
+    from rdflib import Graph
+
     from .load import load_shapes, to_oxigraph, to_rdflib
     from .settings import choose
     from .validate import neighbourhood, validate_graph
 
     project = project or default_project()
+    files, new = [], Graph()
+    for path in map(Path, paths):
+        graph, text = _read_new_file(path)
+        files.append((path, text))
+        if len(paths) == 1:
+            new = graph
+            break
+        for prefix, namespace in graph.namespaces():
+            new.bind(prefix, namespace, override=False)
+        new += graph  # each file's blank nodes stay its own
     engines = choose(project=project)
-    path = Path(path)
-    new = read_new_file(path)
-    text = path.read_text(encoding="utf-8")
-    locator = Locator(path, text, new, project)
+    locator = Locator(files, new, project)
     report = CurationReport(facts=new)
+    report.problems += _structure_problems(new, locator)
+    if report.problems:  # the shapes would take minutes over a long list, and name its cells at length
+        return report
     report.problems += _unsupported_subjects(new, locator)
 
     # Only the nodes the file touches are validated, within the part of the
@@ -142,6 +164,41 @@ def check_new_file(path: Path, project: Project | None = None, sources_dir: Path
         report.problems += quote_problems(merged, Path(sources_dir), only=new, locator=locator)
     report.problems = sorted(set(report.problems))
     return report
+
+
+MAX_NESTING = 8  # levels of blank nodes under a node: an evidence item is one
+
+
+def _structure_problems(new, locator) -> list[Problem]:
+    """RDF lists and blank nodes nested deep, found in time linear in the file.
+
+    No property of the ontology takes a list, and facts nest blank nodes one
+    level (an evidence item); both are refused before the shapes see them.
+    """
+    from rdflib.namespace import RDF
+
+    problems = []
+    for head in sorted({s for s in new.subjects(RDF.first, None) if (None, RDF.rest, s) not in new}, key=str):
+        length, cell, seen = 0, head, set()
+        while cell is not None and cell != RDF.nil and cell not in seen:
+            seen.add(cell)
+            length += 1
+            cell = new.value(cell, RDF.rest)
+        problems.append(Problem(location=locator.where(head), severity="error", node=locator.name(head),
+                                message=f"an RDF list of {length} item(s); no property of the ontology takes a "
+                                        "list: state each value in a triple of its own"))
+    if problems:
+        return problems
+    deepest, depth = None, 0
+    for node in {o for o in new.objects() if _is_blank(o)}:
+        levels = locator.anchor(node)[2]
+        if levels > depth:
+            deepest, depth = node, levels
+    if depth > MAX_NESTING:
+        problems.append(Problem(location=locator.where(deepest), severity="error", node=locator.name(deepest),
+                                message=f"blank nodes nested {depth} deep; facts nest them at most {MAX_NESTING} "
+                                        "deep: give the inner nodes IRIs (res:NAME)"))
+    return problems
 
 
 def _sharing_a_value(graph, new) -> set:
@@ -360,35 +417,55 @@ def _normalise(text: str) -> str:
 
 
 class Locator:
-    """Finds the line where a node's statements stand: in the new file, else in data/."""
+    """Finds the line where a node's statements stand: in the new files, else in data/."""
 
-    def __init__(self, path: Path, text: str, graph, project: Project):
-        self.path, self.text, self.graph, self.project = path, text, graph, project
+    def __init__(self, files: list[tuple[Path, str]], graph, project: Project):
+        self.files, self.graph, self.project = files, graph, project
+        self.path = files[0][0]  # named when no line is found
         self.bindings = [(p, str(ns)) for p, ns in graph.namespaces() if p]
 
-    def name(self, node) -> str:
-        if _is_blank(node):
+    def anchor(self, node):
+        """The nearest IRI a blank node hangs from: (that IRI or None, the property into the node, levels)."""
+        seen, levels, property_in = {node}, 0, None
+        while _is_blank(node):
             parent = next(iter(self.graph.subject_predicates(node)), None)
-            if parent is not None:
-                return f"[ ] (the {shorten(str(parent[1]))} of {self.name(parent[0])})"
+            if parent is None or parent[0] in seen:  # a top-level [ ], or a cycle of blank nodes
+                return None, property_in, levels
+            node, levels = parent[0], levels + 1
+            property_in = property_in or parent[1]
+            seen.add(node)
+        return node, property_in, levels
+
+    def name(self, node) -> str:
+        """A short name: the IRI, or a blank node by the IRI it hangs from (never a chain of them)."""
+        if not _is_blank(node):
+            return shorten(str(node))
+        owner, property_in, levels = self.anchor(node)
+        if owner is None:
             return "[ ]"
-        return shorten(str(node))
+        if levels == 1:
+            return f"[ ] (the {shorten(str(property_in))} of {shorten(str(owner))})"
+        return f"[ ] (the {shorten(str(property_in))} of a [ ] {levels - 1} level(s) under {shorten(str(owner))})"
 
     def where(self, node) -> str:
         if _is_blank(node):
-            parent = next(iter(self.graph.subject_predicates(node)), None)
-            if parent is None:
+            node = self.anchor(node)[0]
+            if node is None:
                 return str(self.path)
-            node = parent[0]
-        line = _line_of(self.text, self._spellings(str(node), self.bindings))
-        if line:
-            return f"{self.path}:{line}"
-        for data_file in self.project.data_files():
-            content = data_file.read_text(encoding="utf-8")
+        for path, text in self.files:
+            line = _line_of(text, self._spellings(str(node), self.bindings))
+            if line:
+                return f"{path}:{line}"
+        for data_file, content in self._data_texts():
             line = _line_of(content, self._spellings(str(node), _prefix_lines(content)))
             if line:
                 return f"{data_file.relative_to(self.project.root)}:{line}"
         return str(self.path)
+
+    def _data_texts(self):
+        if not hasattr(self, "_texts"):  # read once, however many findings are located
+            self._texts = [(path, path.read_text(encoding="utf-8")) for path in self.project.data_files()]
+        return self._texts
 
     @staticmethod
     def _spellings(iri: str, bindings) -> list[str]:

@@ -1,10 +1,43 @@
-"""Writing files so that a crash leaves either the old file or the new one."""
+"""Reading input files safely, and writing files so that a crash leaves either the old file or the new one."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from .errors import InputError
+
+
+def read_regular_file(path: Path, kind: str = "Turtle file", limit: int | None = None,
+                      too_large: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; InputError otherwise, in one line.
+
+    Checked before it is opened: a FIFO would block the read for ever and
+    /dev/zero never ends. ``too_large`` is the advice after the size.
+    """
+    path = Path(path)
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(f"{path}: is a directory, not a {kind}")
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"{path}: is not a regular file (a pipe, device or socket); give a {kind}")
+    if limit is not None and status.st_size > limit:
+        raise InputError(f"{path}: {status.st_size} bytes is more than the {limit} bytes {too_large or 'allowed'}")
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read() if limit is None else stream.read(limit + 1)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
+    if limit is not None and len(data) > limit:  # it grew while being read
+        raise InputError(f"{path}: more than the {limit} bytes {too_large or 'allowed'}")
+    return data
 
 
 def write_atomically(target: Path, data: str | bytes) -> None:

@@ -52,35 +52,66 @@ def graph_name_for(path: Path, project: Project) -> URIRef:
     )
 
 
-def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file, turning every failure into one InputError line."""
+# Extensions of RDF formats that are not Turtle: each would be misread as Turtle.
+OTHER_FORMATS = {".trig": "TriG", ".jsonld": "JSON-LD", ".json": "JSON-LD", ".rdf": "RDF/XML", ".owl": "RDF/XML",
+                 ".xml": "RDF/XML", ".nq": "N-Quads", ".n3": "Notation3"}
+# Nesting of blank nodes and lists that rdflib's recursive parser reads (about six frames a level).
+_PARSER_RECURSION = 20_000
+
+
+def parse_turtle(path: Path, into: Graph | None = None, data: bytes | None = None) -> Graph:
+    """Parse one Turtle file (or its ``data``, already read), turning every failure into one InputError line."""
+    import sys
+
+    from .files import read_regular_file
+
     graph = into if into is not None else Graph()
+    path = Path(path)
+    if path.suffix.lower() in OTHER_FORMATS:
+        raise InputError(f"{path}: a {OTHER_FORMATS[path.suffix.lower()]} file; kg reads Turtle only (.ttl): "
+                         f"convert it first, e.g. rdfpipe -o turtle {path.name} > {path.stem}.ttl")
+    raw = data if data is not None else read_regular_file(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a Turtle file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not part of the Turtle
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise InputError(f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
     parsed = Graph()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _PARSER_RECURSION))
     try:
         parsed.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as error:
         raise InputError(_describe_bad_syntax(path, error)) from None
+    except RecursionError:
+        raise InputError(f"{path}: blank nodes or lists nested too deep to read; nest them less") from None
     except Exception as error:  # rdflib raises bare exceptions for some malformed input
         raise InputError(f"{path}: not valid Turtle: {error}") from None
+    finally:
+        sys.setrecursionlimit(limit)
     _check_iris(path, text, parsed)
+    _check_language_tags(path, text, parsed)
     for prefix, namespace in parsed.namespaces():
         graph.bind(prefix, namespace, override=False)
     for triple in parsed:
         graph.add(triple)
     return graph
+
+
+def _check_language_tags(path: Path, text: str, graph: Graph) -> None:
+    """rdflib accepts language tags BCP 47 forbids (a subtag of nine letters); stores refuse them."""
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    for tag in sorted({o.language for o in graph.objects() if isinstance(o, Literal) and o.language}):
+        try:
+            ox.Literal("", language=tag)
+        except ValueError as error:
+            found = re.search(rf"@{re.escape(tag)}(?![\w-])", text, re.IGNORECASE)
+            line = text.count("\n", 0, found.start()) + 1 if found else 1
+            reason = str(error).splitlines()[0]
+            raise InputError(f"{path}:{line}: Turtle syntax error: the language tag @{tag} is not valid "
+                             f"({reason[:1].lower()}{reason[1:]})") from None
 
 
 def _describe_bad_syntax(path: Path, error: BadSyntax) -> str:
@@ -163,7 +194,9 @@ def to_oxigraph(triples) -> list:
     import pyoxigraph as ox
     from rdflib import Literal
 
-    lines = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples if not isinstance(s, Literal))
+    from rdflib.plugins.serializers.nt import _nt_row  # N-Triples escaping: n3() writes a newline as """..."""
+
+    lines = "".join(_nt_row(triple) for triple in triples if not isinstance(triple[0], Literal))
     try:
         return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
     except SyntaxError as error:  # parse_turtle checks every IRI; this is the last line of defence

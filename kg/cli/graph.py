@@ -45,8 +45,9 @@ def validate(files, fmt, sources):
 
     Without FILES: the shipped graph against the shapes and the rules of
     queries/rules/. With FILES: each file merged with the whole graph, its
-    syntax, shapes, terms and rules, reported at file:line in plain words.
-    Exits 1 when anything is wrong.
+    syntax, shapes, terms and rules, reported at file:line in plain words;
+    several FILES are checked one by one, then together. Exits 1 when
+    anything is wrong.
 
     \b
     Examples:
@@ -56,17 +57,24 @@ def validate(files, fmt, sources):
         kg validate --format json new-round.ttl
     """
     if files:
-        from ..curate import check_new_file
+        from ..curate import check_new_file, check_new_files
 
         if fmt == "turtle":
             raise click.UsageError("--format turtle is for the shipped graph; use text or json with FILES")
         failed = 0
         for path in files:
             report = check_new_file(path, sources_dir=sources)
-            echo_text(report.to_json() if fmt == "json" else report.to_text())
+            valid = f"{path}: valid: its facts conform to the shapes and pass every rule."
+            echo_text(report.to_json() if fmt == "json" else report.to_text(valid) if len(files) > 1 else report.to_text())
             failed += 0 if report.ok else 1
         if failed:
             raise KgCommandError(NegativeResult(f"{failed} of {len(files)} file(s) not valid"))
+        if len(files) > 1:  # each may be valid alone and clash with another (two rounds numbered 23)
+            together = check_new_files(list(files), sources_dir=sources)
+            valid = f"Together: the {len(files)} files conform to the shapes and pass every rule."
+            echo_text(together.to_json() if fmt == "json" else together.to_text(valid))
+            if not together.ok:
+                raise KgCommandError(NegativeResult(f"the {len(files)} files are valid one by one, not together"))
         return
     from ..validate import validate_shipped
 
