@@ -85,6 +85,9 @@ BAD_FILES = {
         '{file}:12: error: res:russia: rdf:type: ap:Guarantor is derived by reasoning; state the meeting fact (ap:guarantorOf, ap:observerAt, ap:memberOf) instead',
         'Error: {file}: not added: 1 error(s)',
     ]),
+    "bad-language-tag": (2, [
+        'Error: {file}:15: Turtle syntax error: the language tag @en-x-transliterated is not valid (a subtag may be eight characters in length at maximum)',
+    ]),
     "blank-node-round": (1, [
         '{file}: error: [ ]: a fact-bearing node needs an IRI (res:NAME), not a blank node, so that other facts and sources can refer to it',
         'Error: {file}: not added: 1 error(s)',
@@ -163,6 +166,10 @@ BAD_FILES = {
     "literal-subject": (2, [
         'Error: {file}:12: Turtle syntax error: a literal ("Round 9") cannot be the subject of a triple',
     ]),
+    "long-list": (1, [
+        '{file}:12: error: [ ] (the skos:note of res:round-23): an RDF list of 500 item(s); no property of the ontology takes a list: state each value in a triple of its own',
+        'Error: {file}: not added: 1 error(s)',
+    ]),
     "missing-dot": (2, [
         'Error: {file}:13: Turtle syntax error: EOF found after object (at the end of the file)',
     ]),
@@ -173,6 +180,10 @@ BAD_FILES = {
     ]),
     "misspelt-skos-label": (1, [
         '{file}:12: error: res:round-23: skos:prefLable is not a property declared in the ontology; did you mean skos:prefLabel?',
+        'Error: {file}: not added: 1 error(s)',
+    ]),
+    "nested-blank-nodes": (1, [
+        '{file}:12: error: [ ] (the skos:note of a [ ] 149 level(s) under res:round-23): blank nodes nested 150 deep; facts nest them at most 8 deep: give the inner nodes IRIs (res:NAME)',
         'Error: {file}: not added: 1 error(s)',
     ]),
     "new-ontology-class": (1, [

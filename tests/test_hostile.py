@@ -175,3 +175,302 @@ def test_rule_rows_of_the_built_graph_follow_queries_rules(tmp_path, monkeypatch
         "SELECT ?entity ?property ?value WHERE { ?entity ap:roundNumber ?value . "
         "FILTER (?value = 1) BIND (ap:roundNumber AS ?property) }\n", encoding="utf-8")
     assert run("validate", innocent).stdout == valid
+
+
+# =============================================================================
+# Reaching out and hanging: nothing is contacted unless asked, everything has a deadline
+# =============================================================================
+
+class Listener:
+    """A TCP server on 127.0.0.1 that counts connections; ``trickle`` answers an HTTP 200 a byte a second."""
+
+    def __init__(self, trickle: bool = False):
+        import socket
+        import threading
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self.trickle = trickle
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        import time
+
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            if self.trickle:
+                def answer(connection=connection):
+                    try:
+                        connection.recv(65536)
+                        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                                           b"Content-Length: 100000\r\n\r\n")
+                        for _ in range(120):
+                            connection.sendall(b" ")
+                            time.sleep(1)
+                    except OSError:
+                        pass
+                    finally:
+                        connection.close()
+                threading.Thread(target=answer, daemon=True).start()
+            else:
+                connection.close()
+
+    def close(self):
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("query, message", [
+    ("LOAD <{url}>", "updates are refused: kg answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)"),
+    ("INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+     "updates are refused: kg answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)"),
+    ("SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+     "the query has a SERVICE clause, which would reach out to another server; give --allow-service to let it "
+     "(bounded by --timeout)"),
+])
+def test_nothing_is_contacted_unless_asked(query, message, listener):
+    result = run("sparql", query.format(url=listener.url))
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+    if message.startswith("updates"):  # refused by parsing alone, before the endpoint is asked either
+        result = run("sparql", query.format(url=listener.url), "--endpoint", listener.url)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
+    assert listener.connections == 0
+
+
+def kg_timed(*args, env=None, timeout=60):
+    import time
+
+    started = time.monotonic()
+    done = subprocess.run([KG, *map(str, args)], env={**os.environ, **(env or {})}, capture_output=True,
+                          text=True, timeout=timeout)
+    return done, time.monotonic() - started
+
+
+def test_service_when_allowed_is_bounded_by_the_timeout():
+    slow = Listener(trickle=True)
+    try:
+        done, seconds = kg_timed("sparql", f"SELECT * WHERE {{ SERVICE <{slow.url}> {{ ?s ?p ?o }} }}",
+                                 "--allow-service", "--timeout", "2")
+    finally:
+        slow.close()
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("Error: the query was stopped: it did not finish within 2 s (the deadline, --timeout); "
+                           "narrow it down or give it more time\n")
+    assert slow.connections == 1 and seconds < 30
+
+
+def test_a_remote_answer_a_byte_a_second_is_cut_at_the_total_deadline():
+    slow = Listener(trickle=True)
+    try:
+        done, seconds = kg_timed("sparql", "ASK {}", "--endpoint", slow.url, "--timeout", "3")
+    finally:
+        slow.close()
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", f"Error: no answer from {slow.url} within 3 s\n")
+    assert seconds < 30  # a per-read timeout kept it over 60 s
+
+
+CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_runaway_query_stops_at_its_deadline():
+    done, seconds = kg_timed("sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS_PRODUCT[17:-2]} }}", "--timeout", "2")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("Error: the query was stopped: it did not finish within 2 s (the deadline, --timeout); "
+                           "narrow it down or give it more time\n")
+    assert seconds < 30
+
+
+def test_a_runaway_query_stops_at_its_memory_bound():
+    done, _ = kg_timed("sparql", CROSS_PRODUCT + " ORDER BY ?c ?f ?i", env={"KG_QUERY_MEMORY_MB": "200"}, timeout=120)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("Error: the query was stopped: it needed more than 200 MB of memory (the memory bound, "
+                           "$KG_QUERY_MEMORY_MB); narrow it down (a LIMIT, fewer patterns)\n")
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_only_regular_files_are_read(special, tmp_path):
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "pipe.ttl"
+        os.mkfifo(path)
+    for args, kind in ((("validate", path), "Turtle file"), (("sparql", "--file", path), "query file")):
+        done, seconds = kg_timed(*args)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == f"Error: {path}: is not a regular file (a pipe, device or socket); give a {kind}\n"
+        assert seconds < 30
+
+
+# =============================================================================
+# Input that used to give a traceback or an unclear line
+# =============================================================================
+
+@pytest.mark.parametrize("args, line", [
+    (("describe", "res:\udcff\udcfe"), "Error: the argument 'res:\\xff\\xfe' is not UTF-8 text; give names and queries in UTF-8"),
+    (("sparql", 'SELECT * WHERE { ?s ?p "\udcff" }'),
+     "Error: the argument 'SELECT * WHERE { ?s ?p \"\\xff\" }' is not UTF-8 text; give names and queries in UTF-8"),
+    (("describe", "res:foo bar"), "Error: 'res:foo bar' is not an IRI: an IRI holds no spaces or any of <>\"{}|^`\\; "
+                                  "give a prefixed name such as res:russia, or a label"),
+    (("load", "--endpoint", "not a url"), "Error: --endpoint: 'not a url' is not an http:// or https:// address"),
+    (("sparql", "ASK {}", "--endpoint", "http://[::1"), "Error: 'http://[::1' is not an http:// or https:// address"),
+])
+def test_one_clear_line_where_there_was_a_traceback(args, line):
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", line + "\n")
+
+
+def test_other_rdf_formats_get_a_hint(tmp_path):
+    for suffix, name in ((".trig", "TriG"), (".jsonld", "JSON-LD"), (".rdf", "RDF/XML")):
+        path = tmp_path / f"facts{suffix}"
+        path.write_text("{}", encoding="utf-8")
+        result = run("validate", path)
+        assert (result.exit_code, result.stderr) == (2, f"Error: {path}: a {name} file; kg reads Turtle only (.ttl): "
+                                                        f"convert it first, e.g. rdfpipe -o turtle facts{suffix} > facts.ttl\n")
+
+
+def test_a_bom_crlf_and_multi_line_literals_are_accepted_and_stored(tmp_path, monkeypatch):
+    root = copy_project(tmp_path / "repo")
+    monkeypatch.setenv("KG_ROOT", str(root))
+    text = round_23("round-23").replace('"Round 23 (round-23)"@en ;', '"""Round 23\n(made up)"""@en ;')
+    path = tmp_path / "round-23.ttl"
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    before = data_snapshot(root)
+    assert run("validate", path).stdout == "Valid: the new facts conform to the shapes and pass every rule.\n"
+    assert data_snapshot(root) == before
+    result = run("add", path)
+    assert result.exit_code == 0
+    rows = run("sparql", "SELECT ?label WHERE { res:round-23 skos:prefLabel ?label }", "--format", "json").stdout
+    assert '"value": "Round 23\\r\\n(made up)"' in rows or '"value": "Round 23\\n(made up)"' in rows
+
+
+def test_several_files_are_named_and_checked_together(tmp_path):
+    first, second = tmp_path / "round-23.ttl", tmp_path / "round-23-bis.ttl"
+    first.write_text(round_23("round-23"), encoding="utf-8")
+    second.write_text(round_23("round-23-bis"), encoding="utf-8")
+    result = run("validate", first, second)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{first}: valid: its facts conform to the shapes and pass every rule.",
+        f"{second}: valid: its facts conform to the shapes and pass every rule.",
+        f'{second}:8: error: res:round-23-bis: ap:roundNumber: value "23"^^xsd:integer; round number 23 is also the number of res:round-23',
+        f'{first}:8: error: res:round-23: ap:roundNumber: value "23"^^xsd:integer; round number 23 is also the number of res:round-23-bis',
+    ]
+    assert result.stderr == "Error: the 2 files are valid one by one, not together\n"
+
+
+# =============================================================================
+# The cache is derived data: damage is rebuilt, builders take turns, checkouts keep theirs
+# =============================================================================
+
+def build_of(cache: Path) -> Path:
+    (build,) = [path for path in cache.iterdir() if path.is_dir() and path.name != "checkouts"]
+    return build
+
+
+def flip_a_bit_in_every_table(store: Path) -> None:
+    for table in store.glob("*.sst"):
+        data = bytearray(table.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        table.write_bytes(bytes(data))
+
+
+DAMAGE = {
+    "empty built.json": (lambda build: (build / "built.json").write_text(""),
+                         "was damaged (built.json cannot be read: Expecting value: line 1 column 1 (char 0)); rebuilding it"),
+    "deleted CURRENT": (lambda build: (build / "store" / "CURRENT").unlink(), "was damaged (store/CURRENT is missing); rebuilding it"),
+    "missing table": (lambda build: sorted((build / "store").glob("*.sst"))[0].unlink(), "was damaged (store/{table} is missing); rebuilding it"),
+    "truncated table": (lambda build: os.truncate(sorted((build / "store").glob("*.sst"))[0], 100),
+                        "was damaged (store/{table} has 100 bytes, {size} when built); rebuilding it"),
+    "flipped bits": (lambda build: flip_a_bit_in_every_table(build / "store"), "is damaged (Corruption: "),
+}
+
+
+def test_a_damaged_store_is_rebuilt_saying_so_in_one_line(checkout):
+    root, env = checkout
+    cache = Path(env["KG_CACHE_DIR"])
+    expected = subprocess.run([KG, "query", "rounds", "--format", "csv"], env=env, capture_output=True, text=True,
+                              timeout=300)
+    assert expected.returncode == 0 and len(expected.stdout.splitlines()) == 23
+    for name, (damage, line) in DAMAGE.items():
+        build = build_of(cache)
+        first = sorted((build / "store").glob("*.sst"))[0]
+        line = line.format(table=first.name, size=first.stat().st_size)
+        damage(build)
+        done = subprocess.run([KG, "query", "rounds", "--format", "csv"], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert (done.returncode, done.stdout) == (0, expected.stdout), name
+        assert done.stderr.startswith(f"kg: the cached graph in {build} {line}"), name
+        assert len(done.stderr.splitlines()) == 1, name
+        again = subprocess.run([KG, "query", "rounds", "--format", "csv"], env=env, capture_output=True, text=True,
+                               timeout=300)
+        assert (again.returncode, again.stdout, again.stderr) == (0, expected.stdout, ""), name
+
+
+def test_concurrent_first_builds_never_collide(checkout):
+    root, env = checkout
+    processes = [subprocess.Popen([KG, "stats"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(6)]
+    outcomes = [(process.wait(timeout=300), process.stdout.read(), process.stderr.read()) for process in processes]
+    assert {code for code, _, _ in outcomes} == {0}
+    assert {err for _, _, err in outcomes} == {""}
+    assert len({out for _, out, _ in outcomes}) == 1
+    build = build_of(Path(env["KG_CACHE_DIR"]))
+    assert sorted(path.name for path in build.iterdir()) == ["built.json", "pinned", "store"]  # no temporary store
+
+
+def test_sigterm_during_a_build_exits_130_and_leaves_no_half_built_store(checkout):
+    import signal
+    import time
+
+    root, env = checkout
+    cache = Path(env["KG_CACHE_DIR"])
+    for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGKILL):
+        process = subprocess.Popen([KG, "stats"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not list(cache.glob("*/.store-*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(stop)
+        code = process.wait(timeout=60)
+        if stop == signal.SIGKILL:
+            assert code == -signal.SIGKILL and list(cache.glob("*/.store-*"))  # what the next command clears
+        else:
+            assert (code, process.stderr.read()) == (130, "Error: interrupted\n"), stop
+            assert not list(cache.glob("*/.store-*")) and not list(cache.glob("*/built.json")), stop
+    done = subprocess.run([KG, "stats"], env=env, capture_output=True, text=True, timeout=300)
+    build = build_of(cache)
+    assert done.returncode == 0
+    assert done.stderr == f"kg: the cached graph in {build} was damaged (a build was cut short); rebuilding it\n"
+    assert sorted(path.name for path in build.iterdir()) == ["built.json", "pinned", "store"]
+
+
+def test_two_checkouts_sharing_a_cache_keep_their_builds(checkout, tmp_path):
+    root, env = checkout
+    other = copy_project(tmp_path / "other")
+    (other / "data" / "sources" / f"{SOURCE}.ttl").open("a", encoding="utf-8").write(
+        "\nres:round-10 ap:hasObserver res:united-states .\n")
+    other_env = {**env, "KG_ROOT": str(other)}
+    cache = Path(env["KG_CACHE_DIR"])
+    for environment in (env, other_env):
+        assert subprocess.run([KG, "stats"], env=environment, capture_output=True, timeout=300).returncode == 0
+    builds = {path.name: (path / "built.json").stat().st_mtime_ns for path in cache.iterdir()
+              if path.is_dir() and path.name != "checkouts"}
+    assert len(builds) == 2  # each checkout's build stays
+    for environment in (env, other_env):
+        done = subprocess.run([KG, "stats"], env=environment, capture_output=True, text=True, timeout=300)
+        assert (done.returncode, done.stderr) == (0, "")
+    assert {path.name: (path / "built.json").stat().st_mtime_ns for path in cache.iterdir()
+            if path.is_dir() and path.name != "checkouts"} == builds  # neither was built again
