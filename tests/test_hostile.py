@@ -1,18 +1,18 @@
-"""Hostile use, at the level of processes: many writers at once, a port already taken.
+"""Hostile use of kg (issue 21): many writers, a taken port, runaway queries, damaged caches, bad input.
 
-Each test runs real ``kg`` processes on a copy of ontology/, data/ and
-queries/ (KG_ROOT), and checks what a user would: the exact line, the exit
-code, and what data/ holds afterwards.
+Where concurrency, signals or bounds are at stake the tests run real ``kg``
+processes, on a copy of ontology/, data/ and queries/ (KG_ROOT) with its own
+cache; each checks what a user would: the exact line, the exit code, and what
+data/ (or the other server) holds afterwards.
 """
 
-import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from test_curation import copy_project, data_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).with_name("kg"))
@@ -24,17 +24,6 @@ PREFIXES = """@prefix ap:   <https://w3id.org/astana-kg/ontology#> .
 @prefix src:  <https://w3id.org/astana-kg/resource/source/> .
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
 """
-
-
-def copy_project(target: Path) -> Path:
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(REPO / folder, target / folder)
-    return target
-
-
-def data_snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((root / "data").rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
