@@ -463,3 +463,15 @@ def test_two_checkouts_sharing_a_cache_keep_their_builds(checkout, tmp_path):
         assert (done.returncode, done.stderr) == (0, "")
     assert {path.name: (path / "built.json").stat().st_mtime_ns for path in cache.iterdir()
             if path.is_dir() and path.name != "checkouts"} == builds  # neither was built again
+
+
+def test_a_store_or_disk_failure_names_its_reason_not_none(monkeypatch):
+    """pyoxigraph raises OSError without an errno: the line said "Error: None"."""
+    import kg.stats
+
+    def failing(engine):
+        raise OSError("IO error: While open a file for random read: the disk went away")
+
+    monkeypatch.setattr(kg.stats, "graph_stats", failing)
+    result = run("stats")
+    assert (result.exit_code, result.stderr) == (2, "Error: IO error: While open a file for random read: the disk went away\n")
