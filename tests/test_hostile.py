@@ -114,8 +114,7 @@ def test_serve_refuses_a_port_another_server_holds(checkout, tmp_path):
                                 timeout=60)
         assert result.returncode == 2
         assert result.stdout == ""
-        assert result.stderr == (f"Error: port {port} on 127.0.0.1 is in use (Address already in use); "
-                                 "stop what holds it or choose another with --port\n")
+        assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
         rows = RemoteEngine(other.query_url).query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
         everything = RemoteEngine(other.query_url).query("SELECT ?s WHERE { ?s ?p ?o }").rows
         assert rows == [] and [row["s"].value for row in everything] == ["urn:x:a"]
