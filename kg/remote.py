@@ -259,6 +259,7 @@ class RemoteEngine:
         """The endpoint's answer to ``text``; ``pin`` is ignored: answers are pinned in the local store only."""
         from .engines import check_read_only_query
 
+        check_address(self.endpoint)
         full_text = sparql_prologue(prefixes or {}) + text
         check_read_only_query(full_text)
         method, url, body, headers = query_request(self.endpoint, full_text)
