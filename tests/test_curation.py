@@ -143,6 +143,12 @@ BAD_FILES = {
         '{file}:12: error: res:round-07: states facts without evidence in this file; add ap:evidence [ a ap:Evidence ; ... ] citing the document they come from',
         'Error: {file}: not added: 1 error(s)',
     ]),
+    "speaker-not-participant": (1, [
+        'FAIL rule speaker-not-participant-violation: 1 violation(s) (error)',
+        "  A party states a statement at a meeting it did not take part in. State how the speaker took part (ap:hasParticipant, ap:hasGuarantor, ap:hasObserver, or a delegation), or correct the statement's meeting or speaker.",
+        '  res:statement-round-03-lebanon-remark  ap:statedBy  res:lebanon',
+        'Error: {file}: not added: 1 error(s)',
+    ]),
     "head-of-two-delegations": (1, [
         'FAIL rule head-of-two-delegations-violation: 1 violation(s) (error)',
         '  A person heads two delegations at once. A person heads at most one delegation at a time; check which party the person led.',
@@ -334,6 +340,7 @@ RULE_FIXTURES = {
     "head-of-two-delegations-violation": "head-of-two-delegations",
     "round-before-previous-violation": "round-before-previous",
     "round-number-taken-violation": "duplicate-round-number",
+    "speaker-not-participant-violation": "speaker-not-participant",
 }
 
 
@@ -524,6 +531,23 @@ def test_report_fail_on_and_formats(shared_copy):
     assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue"
     assert tsv[1] == "INFO\tsingle-weak-source\tres:astana\tap:evidence\tsrc:tass-1509513"
     assert run("report", "--format", "md").stdout.startswith("| level | check | entity | property | value |\n")
+
+
+def test_a_round_with_fewer_than_three_guarantors_is_a_warning_unless_a_source_says_one_was_absent(shared_copy):
+    from kg.checks import load_checks, run_checks
+    from kg.engines import RdflibEngine
+    from kg.load import load_dataset, merged_graph, parse_turtle
+    from kg.project import Project
+    from kg.reason import owl_rl_closure
+
+    project = Project(shared_copy)
+    checks = [c for c in load_checks(project.queries_dir / "report") if c.name == "round-with-fewer-than-three-guarantors"]
+    graph = merged_graph(load_dataset(project))
+    assert run_checks(RdflibEngine(owl_rl_closure(graph).closure), checks)[0].rows == []
+    parse_turtle(REPO / "tests" / "fixtures" / "report" / "round-with-two-guarantors.ttl", into=graph)
+    [result] = run_checks(RdflibEngine(owl_rl_closure(graph).closure), checks)
+    assert result.check.severity == "warning"
+    assert result.rows == [("res:round-23", "ap:hasGuarantor", "2 guarantor(s)")]
 
 
 def test_every_report_check_has_a_header():

@@ -50,6 +50,7 @@ EXPECTED = {
         ("res:start-after-end", "ap:startDate", "sh:LessThanOrEqualsConstraintComponent", "start date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth) not after the end date"),
         ("res:string-date", "ap:date", "sh:OrConstraintComponent", "date must be a valid xsd:date, gYearMonth, gYear, gMonthDay or gMonth"),
         ("res:topic-boycott", "ap:boycottedBy", "sh:ClassConstraintComponent", "boycotted by must name an agent"),
+        ("res:topic-absent", "ap:absentParty", "sh:ClassConstraintComponent", "an absent party must be an agent"),
         ("res:topic-participant", "ap:hasParticipant|ap:hasGuarantor|ap:hasObserver", "sh:ClassConstraintComponent", "participants, guarantors and observers must be agents (countries, organisations or persons)"),
         ("res:two-end-dates", "ap:endDate", "sh:MaxCountConstraintComponent", "end date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth)"),
     },
