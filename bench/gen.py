@@ -32,6 +32,7 @@ from pathlib import Path
 
 AP = "https://w3id.org/astana-kg/ontology#"
 RES = "https://w3id.org/astana-kg/resource/"
+ORG = "http://www.w3.org/ns/org#"
 SRC = RES + "source/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -172,6 +173,14 @@ def round_facts(out: Writer, number: int, source: str, document: str, rng: rando
     out.add(delegation, iri(AP + "represents"), iri(RES + "united-nations"))
     out.evidence(delegation, source, f"d{number}-un")
     person_at(out, delegation, number * 7 + 15, "hasHead")
+    # The UN head's post at the round (W3C ORG), as the real rounds record posts.
+    post = iri(f"{RES}gen-post-{number:06d}-united-nations")
+    out.add(post, iri(RDF_TYPE), iri(ORG + "Post"))
+    out.add(post, iri(PREF), text(f"UN envoy at synthetic round {number}"))
+    out.add(post, iri(ORG + "postIn"), iri(RES + "united-nations"))
+    out.add(post, iri(ORG + "heldBy"), iri(f"{RES}gen-person-{(number * 7 + 15) % 20000:05d}"))
+    out.add(post, iri(AP + "heldAt"), r)
+    out.evidence(post, source, f"p{number}")
     stayed_away = [c for c in COUNTRIES if c not in GUARANTORS + observers + parties]
     if number % BOYCOTT_EVERY == 1 and stayed_away:
         out.add(r, iri(AP + "boycottedBy"), iri(RES + stayed_away[0]))
@@ -194,7 +203,8 @@ def round_facts(out: Writer, number: int, source: str, document: str, rng: rando
         said = f"What was said, number {k}, at round {number}."
         out.add(statement, iri(AP + "summary"), text(said))
         out.add(statement, iri(AP + "madeAt"), r)
-        speaker = rng.choice(COUNTRIES)
+        # A speaker takes part in the meeting (rule speaker-not-participant).
+        speaker = rng.choice([c for c in COUNTRIES if c in GUARANTORS or c in observers or c in parties])
         speakers.append(speaker)
         out.add(statement, iri(AP + "statedBy"), iri(RES + speaker))
         out.quote(statement, document, f"s{number}-{k}", said)
@@ -236,6 +246,7 @@ def write_query_values(out_dir: Path, first_round: dict[str, str]) -> None:
         "sources-of-entity": {"entity": ["res:gen-round-000001"]},
         "sources-of-observation": {"round": ["1"], "observer": [f"res:{first_round['observer']}"]},
         "statements-at-meeting": {"meeting": ["res:gen-round-000001"]},
+        "heads-at-meeting": {"meeting": ["res:gen-round-000001"]},
         "statements-by-person": {"person": [f"res:{first_round['speaker']}"]},
     }
     (out_dir / QUERY_VALUES).write_text(json.dumps(values, indent=2) + "\n", encoding="utf-8")

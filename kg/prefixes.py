@@ -11,6 +11,7 @@ PREFIXES = {
     "res": BASE + "resource/",
     "wd": "http://www.wikidata.org/entity/",
     "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "prov": "http://www.w3.org/ns/prov#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

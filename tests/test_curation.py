@@ -513,8 +513,8 @@ def test_report_of_the_shipped_graph_has_no_error(shared_copy):
     result = run("report")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "INFO   single-weak-source  res:astana  ap:evidence  src:tass-1509513"
-    assert "ERROR 0  WARN 0  INFO 12" in lines
+    assert lines[0] == "INFO   single-weak-source  res:david-satterfield  ap:evidence  src:inform-kz-nazarbayev-meets-7th-round"
+    assert "ERROR 0  WARN 0  INFO 11" in lines
     assert "INFO   wikidata-link-missing  res:icrc  skos:exactMatch" in lines
 
 
@@ -524,12 +524,12 @@ def test_report_fail_on_and_formats(shared_copy):
     assert run("report", "--fail-on", "warning").exit_code == 0
     failing = run("report", "--fail-on", "info")
     assert failing.exit_code == 1
-    assert failing.stderr == "Error: 12 finding(s) at level info or worse\n"
+    assert failing.stderr == "Error: 11 finding(s) at level info or worse\n"
     document = json.loads(run("report", "--format", "json").stdout)
-    assert document["counts"] == {"ERROR": 0, "WARN": 0, "INFO": 12}
+    assert document["counts"] == {"ERROR": 0, "WARN": 0, "INFO": 11}
     tsv = run("report", "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "level\tcheck\tentity\tproperty\tvalue"
-    assert tsv[1] == "INFO\tsingle-weak-source\tres:astana\tap:evidence\tsrc:tass-1509513"
+    assert tsv[1] == "INFO\tsingle-weak-source\tres:david-satterfield\tap:evidence\tsrc:inform-kz-nazarbayev-meets-7th-round"
     assert run("report", "--format", "md").stdout.startswith("| level | check | entity | property | value |\n")
 
 

@@ -22,7 +22,7 @@ SAVED = load_saved_queries(QUERIES)
 # only repeat the data files; the identifying columns are compared in full.
 EXPECTED = Path(__file__).resolve().parent / "expected_rows"
 COLUMNS = {
-    "statements-at-meeting": ("statement", "kind", "speaker"),
+    "statements-at-meeting": ("statement", "kind", "speaker", "reader"),
     "statements-by-person": ("statement", "kind", "occasion"),
     "uncertain-facts": ("node", "source"),
     "documents": ("document", "kind", "issued", "publisher", "triples"),

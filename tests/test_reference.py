@@ -23,10 +23,10 @@ Fields:
 from dataclasses import dataclass, field
 
 import pytest
-from rdflib import Literal
-from rdflib.namespace import XSD
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS, XSD
 
-from kg.namespace import AP, RES
+from kg.namespace import AP, DOC, RES
 
 RU, TR, IR, SY, OPP = "russia", "turkey", "iran", "syria", "syrian-opposition"
 UN, US, JO, IQ, LB = "united-nations", "united-states", "jordan", "iraq", "lebanon"
@@ -201,3 +201,118 @@ def test_an_unnamed_head_is_not_an_absence(shipped_closure):
         assert RES.turkey in set(shipped_closure.objects(meeting, AP.hasParticipant)), number
         assert "turkey" not in delegations(shipped_closure, meeting), number
 
+
+
+# -----------------------------------------------------------------------------
+# Facts the compilation gives in its notes and prose (issue 20, part 5)
+# -----------------------------------------------------------------------------
+
+ORG = "http://www.w3.org/ns/org#"
+
+
+def posts_at(graph, meeting) -> set[tuple[str, str]]:
+    """(holder, the post's label) for every post held at the meeting."""
+    return {(local(graph.value(post, URIRef(ORG + "heldBy"))), str(graph.value(post, SKOS.prefLabel)))
+            for post in graph.subjects(AP.heldAt, RES[meeting])}
+
+
+@pytest.mark.parametrize("meeting, holder, label", [
+    ("round-04", "stuart-jones", "Stuart Jones, Acting Assistant Secretary of State (United States)"),
+    ("round-04", ONAL, "Sedat Önal, Deputy Foreign Minister (Turkey)"),
+    ("round-06", "david-satterfield", "David Satterfield, Acting Assistant Secretary of State (United States)"),
+    ("round-13", MATAR, "Khawla Matar, Deputy of the UN Special Envoy for Syria (United Nations)"),
+    ("round-14", "sergei-vershinin", "Sergei Vershinin, Deputy Foreign Minister (Russia)"),
+    ("round-15", UNAL, "Selçuk Ünal, Director for Syria at the Foreign Ministry (Turkey)"),
+    ("round-20", "burak-akcapar", "Burak Akçapar, Deputy Foreign Minister (Turkey)"),
+    ("round-21", "najat-rochdi", "Najat Rochdi, Deputy Special Envoy for Syria (United Nations)"),
+    ("round-22", "mustafa-yurdakul",
+     "Mustafa Yurdakul, Director General of the Syria Department at the Foreign Ministry (Turkey)"),
+    ("doha-ministers-meeting-2024", "sergey-lavrov", "Sergey Lavrov, Foreign Minister (Russia)"),
+    ("opposition-meeting-2015-10", "askar-mussinov", "Askar Mussinov, Deputy Foreign Minister (Kazakhstan)"),
+])
+def test_post_held_at_a_meeting(meeting, holder, label, shipped_closure):
+    assert (holder, label) in posts_at(shipped_closure, meeting)
+    post = next(p for p in shipped_closure.subjects(AP.heldAt, RES[meeting])
+                if str(shipped_closure.value(p, SKOS.prefLabel)) == label)
+    assert (RES[holder], URIRef(ORG + "holds"), post) in shipped_closure  # derived from org:heldBy
+
+
+def test_sedat_onal_is_deputy_foreign_minister_at_every_round_the_compilation_says_so(shipped_closure):
+    post = RES["post-sedat-onal-deputy-foreign-minister-turkey"]
+    assert locals_of(shipped_closure, post, AP.heldAt) == {
+        f"round-{n:02d}" for n in (4, 10, 11, 12, 13, 14, 16)}
+
+
+# Who read each statement out, from the outcomes columns and section 8.2.
+READERS = {
+    "statement-round-01-joint-statement": "kairat-abdrakhmanov",
+    "statement-round-08-final-statement": "kairat-abdrakhmanov",
+    "statement-round-09-joint-statement": "yerzhan-ashikbayev",
+    "statement-round-12-joint-statement": "mukhtar-tleuberdi",
+    "statement-round-13-joint-statement": "roman-vassilenko",
+    "statement-round-21-joint-statement": "alibek-bakayev",
+}
+
+
+def test_who_read_each_statement(shipped_closure):
+    read = {local(s): local(p) for s, p in shipped_closure.subject_objects(AP.readBy)}
+    assert read == READERS
+    for statement, reader in READERS.items():  # reading out is making public on the issuers' behalf
+        assert RES[reader] in set(shipped_closure.objects(RES[statement], AP.reportedBy))
+
+
+def test_outcome_dates(shipped_closure):
+    memorandum = RES["outcome-de-escalation-memorandum"]
+    assert shipped_closure.value(memorandum, AP.signedOn) == Literal("2017-05-04", datatype=XSD.date)
+    assert shipped_closure.value(memorandum, AP.inForceFrom) == Literal("2017-05-04", datatype=XSD.date)
+    assert shipped_closure.value(RES["outcome-round-06-zones-six-months"], AP.validFor) == \
+        Literal("P6M", datatype=XSD.duration)
+
+
+def test_absences_are_facts_a_source_states(shipped_closure):
+    absent = {(local(m), local(a)) for m, a in shipped_closure.subject_objects(AP.absentParty)}
+    assert absent == {
+        ("round-02", MISTURA),                 # the UN sent a technical team instead
+        ("round-03", "syrian-armed-opposition"),
+        ("round-09", US), ("round-10", US), ("round-13", US), ("round-15", US),
+    }
+    for meeting, agent in absent:  # an absent party never takes part as well
+        assert RES[agent] not in set(shipped_closure.objects(RES[meeting], AP.hasParticipant))
+
+
+def test_the_us_boycott_holds_from_round_15_and_moser_speaks_to_it(shipped_closure):
+    boycott = RES["us-boycott-of-astana-process"]
+    assert locals_of(shipped_closure, boycott, AP.boycottingParty) == {US}
+    assert locals_of(shipped_closure, boycott, AP.fromRound) == {"round-15"}
+    assert boycott in set(shipped_closure.objects(RES["statement-moser-no-return"], AP.concerns))
+    assert boycott in set(shipped_closure.objects(RES["statement-us-boycott"], AP.concerns))
+
+
+def test_yearless_dates_are_resolved_and_the_words_kept(shipped_closure):
+    document, statement = DOC["002_8b71802b9a9b660c"], RES["statement-nazarbayev-orders-preparation"]
+    for node, stated in ((document, DCTERMS.issued), (statement, AP.date)):
+        assert list(shipped_closure.objects(node, stated)) == [Literal("--12-30", datatype=XSD.gMonthDay)]
+        assert list(shipped_closure.objects(node, AP.resolvedDate)) == [Literal("2016-12-30", datatype=XSD.date)]
+    assert list(shipped_closure.objects(RES["round-21"], AP.resolvedDate)) == [Literal("2024-01-25", datatype=XSD.date)]
+
+
+def test_publishers_of_documents_003_and_004(shipped_closure):
+    assert locals_of(shipped_closure, DOC["003_a8f5507ae4aecafe"], DCTERMS.publisher) == {"enab-baladi"}
+    assert locals_of(shipped_closure, DOC["004_30a8c239b98eb082"], DCTERMS.publisher) == {"akorda"}
+
+
+# -----------------------------------------------------------------------------
+# Wikidata links: exactly the identifiers of the compilation's section 4
+# -----------------------------------------------------------------------------
+
+WIKIDATA = {
+    RU: "Q159", TR: "Q43", IR: "Q794", SY: "Q858", KZ: "Q232", US: "Q30", JO: "Q810", LB: "Q822", IQ: "Q796",
+    UN: "Q1065", "astana": "Q1520", "vladimir-putin": "Q7747", "recep-tayyip-erdogan": "Q39259",
+}
+
+
+def test_wikidata_links_are_exactly_those_the_compilation_lists(shipped_graph):
+    links = {local(s): str(o).removeprefix("http://www.wikidata.org/entity/")
+             for s, o in shipped_graph.subject_objects(SKOS.exactMatch)}
+    # Kassym-Jomart Tokayev (Q200881) is not in the graph; the ICRC's identifier is uncertain.
+    assert links == WIKIDATA

@@ -51,6 +51,12 @@ EXPECTED = {
         ("res:string-date", "ap:date", "sh:OrConstraintComponent", "date must be a valid xsd:date, gYearMonth, gYear, gMonthDay or gMonth"),
         ("res:topic-boycott", "ap:boycottedBy", "sh:ClassConstraintComponent", "boycotted by must name an agent"),
         ("res:topic-absent", "ap:absentParty", "sh:ClassConstraintComponent", "an absent party must be an agent"),
+        ("res:resolved-in-words", "ap:resolvedDate", "sh:DatatypeConstraintComponent", "a resolved date is one xsd:date"),
+        ("res:resolved-nothing", "ap:date|ap:dateAsStated|dcterms:issued", "sh:MinCountConstraintComponent", "a resolved date resolves something: keep the source's ap:date, ap:dateAsStated or dcterms:issued beside it"),
+        ("res:boycott-by-a-topic", "ap:boycottingParty", "sh:ClassConstraintComponent", "a boycott has exactly one boycotting party, an agent"),
+        ("res:boycott-of-nothing", "ap:boycottOf", "sh:MinCountConstraintComponent", "a boycott concerns exactly one peace process"),
+        ("res:boycott-of-nothing", "ap:boycottingParty", "sh:MinCountConstraintComponent", "a boycott has exactly one boycotting party, an agent"),
+        ("res:boycott-of-nothing", "ap:fromRound", "sh:MinCountConstraintComponent", "a boycott holds from exactly one round"),
         ("res:topic-participant", "ap:hasParticipant|ap:hasGuarantor|ap:hasObserver", "sh:ClassConstraintComponent", "participants, guarantors and observers must be agents (countries, organisations or persons)"),
         ("res:two-end-dates", "ap:endDate", "sh:MaxCountConstraintComponent", "end date must be one valid date (xsd:date, gYearMonth, gYear, gMonthDay or gMonth)"),
     },
@@ -81,6 +87,8 @@ EXPECTED = {
     "outcome-bad": {
         ("res:involves-topic", "ap:involves", "sh:ClassConstraintComponent", "an outcome involves agents"),
         ("res:no-event", "ap:outcomeOf", "sh:MinCountConstraintComponent", "an outcome must name the event it came out of"),
+        ("res:signed-in-words", "ap:signedOn|ap:inForceFrom", "sh:DatatypeConstraintComponent", "an outcome is signed and enters into force on a day, an xsd:date"),
+        ("res:valid-for-a-number", "ap:validFor", "sh:DatatypeConstraintComponent", "an outcome is valid for one xsd:duration, such as P6M"),
         ("res:unsupported-outcome", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
     },
     "organisation-bad": {
@@ -96,6 +104,13 @@ EXPECTED = {
         ("res:city-affiliation", "ap:affiliation", "sh:ClassConstraintComponent", "an affiliation must be a country or an organisation"),
         ("res:untagged-position", "ap:position", "sh:DatatypeConstraintComponent", "a position carries a language tag"),
     },
+    "post-bad": {
+        ("res:post-held-at-a-topic", "ap:heldAt", "sh:ClassConstraintComponent", "a post is held at meetings"),
+        ("res:post-held-by-a-city", "org:heldBy", "sh:ClassConstraintComponent", "a post is held by exactly one person"),
+        ("res:post-in-nothing", "org:postIn", "sh:MinCountConstraintComponent", "a post is a post in exactly one state or organisation"),
+        ("res:post-without-label", "skos:prefLabel", "sh:MinCountConstraintComponent", "a post needs one English preferred label, its title as the source gives it"),
+        ("res:unsupported-post", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
+    },
     "round-bad": {
         ("res:duplicate-number", "ap:roundNumber", "sh:SPARQLConstraintComponent", "round number 1 is also the number of res:fixture-round-01"),
         ("res:fixture-round-01", "ap:roundNumber", "sh:SPARQLConstraintComponent", "round number 1 is also the number of res:duplicate-number"),
@@ -108,6 +123,7 @@ EXPECTED = {
         ("res:decides-person", "ap:decides", "sh:ClassConstraintComponent", "what a statement decides must be an outcome"),
         ("res:made-at-person", "ap:madeAt|ap:concerns", "sh:ClassConstraintComponent", "a statement is made at, or concerns, an event"),
         ("res:no-summary", "ap:summary", "sh:MinCountConstraintComponent", "a statement needs a summary with a language tag"),
+        ("res:read-by-a-city", "ap:readBy", "sh:ClassConstraintComponent", "a statement is read by a person"),
         ("res:topic-speaker", "ap:statedBy|ap:reportedBy|ap:addressedTo", "sh:ClassConstraintComponent", "speakers, reporters and addressees must be agents"),
         ("res:two-dates", "ap:date", "sh:MaxCountConstraintComponent", "a statement has at most one date, a valid xsd:date, gYearMonth, gYear, gMonthDay or gMonth"),
         ("res:unsupported-statement", "ap:evidence", "sh:MinCountConstraintComponent", "a fact-bearing node needs at least one ap:evidence item"),
