@@ -280,8 +280,8 @@ def test_stats():
     result = run("stats")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[1] == "named graphs: 5 source documents, 7 public sources, 26 compilations, 3 other"
-    assert lines[2] == "documents:    5 source documents, 170 public sources, 26 compilations"
+    assert lines[1] == "named graphs: 5 source documents, 7 public sources, 27 compilations, 3 other"
+    assert lines[2] == "documents:    5 source documents, 174 public sources, 27 compilations"
     assert any(line.split() == ["ap:Round", "22"] for line in lines)
 
 
