@@ -20,7 +20,7 @@ def test_guarantors_are_derived(shipped_closure):
 
 def test_observers_are_derived(shipped_closure):
     assert instances(shipped_closure, AP.Observer) == {
-        "iraq", "jordan", "lebanon", "united-nations", "united-states"}
+        "icrc", "iraq", "jordan", "lebanon", "unhcr", "united-nations", "united-states"}
 
 
 def test_delegates_are_derived(shipped_closure, shipped_graph):
