@@ -244,7 +244,7 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     assert str(row.endpoint) == "http://127.0.0.1:7878/query"
     named_graphs = run("stats", "--no-reason").stdout.splitlines()[1]
     assert named_graphs == "named graphs: 5 source documents, 7 public sources, 27 compilations, 2 other"
-    assert int(row.graphs) == 40 and int(row.files) == 7
+    assert int(row.graphs) == 41 and int(row.files) == 7
     assert isomorphic(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml"),
                       Graph().parse(REPO / "ontology" / "astana.ttl", format="turtle"))
 
