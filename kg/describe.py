@@ -78,12 +78,14 @@ def resolve(text: str, names=None) -> Term:
     raise NegativeResult(f"no entity is named {text!r}{hint}")
 
 
-def describe(engine, text: str, names=None) -> Description:
-    """Describe the entity ``text`` names (see :func:`resolve`)."""
+def describe(engine, text: str, names=None, most: int | None = None) -> Description:
+    """Describe the entity ``text`` names (see :func:`resolve`); with ``most``, at most that many
+    properties and incoming links (a country at a million triples has twenty thousand)."""
     entity = resolve(text, names)
     node = entity.n3()
-    rows = _select(engine, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o")
-    incoming = _select(engine, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?s ?p")
+    limit = f" LIMIT {int(most)}" if most is not None else ""
+    rows = _select(engine, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o{limit}")
+    incoming = _select(engine, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?s ?p{limit}")
     if not rows and not incoming:
         raise NegativeResult(f"nothing in the graph is about {entity.display()}")
     asserted_types = _select(engine, f"""

@@ -100,7 +100,7 @@ def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
             cached["timeline"] = timeline_svg(rounds_for_timeline(engine))
         if request.url.path.endswith(".svg"):
             return Response(cached["timeline"], media_type="image/svg+xml")
-        return html(render("timeline.html", links, svg=cached["timeline"], rounds=pages._round_marks(engine, "")))
+        return html(render("timeline.html", links, svg=cached["timeline"], rounds=pages.round_marks(engine, None)))
 
     async def query_page(request):
         return html(query_page_html(project, links, endpoint=str(request.url_for("sparql"))))

@@ -25,7 +25,9 @@ from ..terms import Term
 RDF_TYPE = PREFIXES["rdf"] + "type"
 EVIDENCE = PREFIXES["ap"] + "evidence"
 LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
-MOST_INCOMING = 500  # a country is the object of thousands of triples at a million; the page shows this many
+# A country has twenty thousand links at a million triples; a page shows this many facts and links.
+MOST_SHOWN = 500
+ROUNDS_AROUND = 10  # a round's page places it among this many rounds before it and after it
 
 
 def local_path(iri: str) -> str | None:
@@ -113,7 +115,8 @@ class ResourcePage:
     incoming_total: int
     evidence: list[tuple[str, Node | None]]  # every quote about it and where it is from
     stated_in: list[Node]
-    rounds: list[RoundMark] = field(default_factory=list)  # a round's place among all rounds
+    rounds: list[RoundMark] = field(default_factory=list)  # a round's place among the rounds near it
+    round_count: int = 0
     roles: list[Role] = field(default_factory=list)  # a person's delegations over time
 
     @property
@@ -123,23 +126,23 @@ class ResourcePage:
 
 def resource_page(engine, iri: str) -> ResourcePage:
     """Everything the page of ``iri`` shows; NegativeResult if the graph says nothing about it."""
-    description = describe(engine, f"<{iri}>")
+    description = describe(engine, f"<{iri}>", most=MOST_SHOWN)
     node = f"<{iri}>"
     stated = _select(engine, f"""
         SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} FILTER (?p != rdf:type && ?p != ap:evidence) }}
-        ORDER BY ?p ?o ?g""")
+        ORDER BY ?p ?o ?g LIMIT {MOST_SHOWN}""")
+    counts = _select(engine, f"""SELECT (COUNT(*) AS ?incoming) WHERE {{ ?s ?p {node} }}""")[0]
     evidence_rows = _select(engine, f"""
         SELECT ?g ?quote ?document WHERE {{ GRAPH ?g {{
             {node} ap:evidence ?evidence .
             OPTIONAL {{ ?evidence ap:quote ?quote }}
             OPTIONAL {{ ?evidence prov:wasQuotedFrom|prov:wasDerivedFrom ?document }}
         }} }} ORDER BY ?g ?document ?quote""")
-    incoming_rows = [{"s": _term_of(s), "p": _term_of(p)} for s, p in description.referenced_by[:MOST_INCOMING]
-                     if s != "[ ]"]
+    incoming_rows = [{"s": _term_of(s), "p": _term_of(p)} for s, p in description.referenced_by if s != "[ ]"]
 
     types = {"asserted": [_term_of(t) for t in description.asserted_types],
              "inferred": [_term_of(t) for t in description.inferred_types]}
-    rounds = _round_marks(engine, iri) if PREFIXES["ap"] + "Round" in {t.value for t in types["asserted"]} else []
+    rounds = round_marks(engine, iri) if PREFIXES["ap"] + "Round" in {t.value for t in types["asserted"]} else []
     roles = _roles(engine, iri) if PREFIXES["ap"] + "Person" in {t.value for t in types["asserted"]} else []
 
     mentioned = {row[key] for row in stated for key in ("p", "o", "g")}
@@ -173,11 +176,12 @@ def resource_page(engine, iri: str) -> ResourcePage:
         inferred_types=[show(t) for t in types["inferred"]],
         facts=list(facts.values()),
         incoming=[(show(row["s"]), show(row["p"])) for row in incoming_rows],
-        incoming_total=len(description.referenced_by),
+        incoming_total=int(counts["incoming"].value),
         evidence=[q for graph_quotes in quotes_by_graph.values() for q in graph_quotes],
         stated_in=[show(_term_of(g)) for g in description.sources],
         rounds=[RoundMark(Node(m.node.term, labels.get(m.node.term.value, m.node.label)), m.number, m.start,
                           m.position, m.current) for m in rounds],
+        round_count=round_count(engine) if rounds else 0,
         roles=[Role(r.start, show(r.meeting.term), r.role, show(r.delegation.term),
                     show(r.party.term) if r.party else None) for r in roles],
     )
@@ -205,18 +209,31 @@ def labels_of(engine, terms) -> dict[str, str]:
     return labels
 
 
-def _round_marks(engine, current: str) -> list[RoundMark]:
-    """Every round with a start date, placed along one time axis, ``current`` marked."""
-    rows = _select(engine, """
-        SELECT ?round (MIN(?n) AS ?number) (MIN(STR(?date)) AS ?start) WHERE {
-            ?round a ap:Round ; ap:roundNumber ?n ; ap:startDate ?date . FILTER (DATATYPE(?date) = xsd:date)
-        } GROUP BY ?round ORDER BY ?number""")
+def round_marks(engine, current: str | None, around: int | None = ROUNDS_AROUND) -> list[RoundMark]:
+    """The rounds with a start date, placed along one time axis, ``current`` marked: all of them,
+    or those within ``around`` numbers of the current one (a generated graph has thousands)."""
+    numbers = ""
+    if current is not None and around is not None:
+        found = _select(engine, f"SELECT ?n WHERE {{ <{current}> ap:roundNumber ?n }} LIMIT 1")
+        if not found:
+            return []
+        number = int(found[0]["n"].value)
+        numbers = "VALUES ?n { " + " ".join(str(n) for n in range(max(number - around, 0), number + around + 1)) + " }"
+    rows = _select(engine, f"""
+        SELECT ?round (MIN(?n) AS ?number) (MIN(STR(?date)) AS ?start) WHERE {{
+            {numbers}
+            ?round ap:roundNumber ?n . ?round a ap:Round ; ap:startDate ?date . FILTER (DATATYPE(?date) = xsd:date)
+        }} GROUP BY ?round ORDER BY ?number""")
     if not rows:
         return []
     days = [datetime.date.fromisoformat(row["start"].value).toordinal() for row in rows]
     first, span = min(days), max(max(days) - min(days), 1)
     return [RoundMark(Node(row["round"]), int(row["number"].value), row["start"].value, (day - first) / span,
                       row["round"].value == current) for row, day in zip(rows, days)]
+
+
+def round_count(engine) -> int:
+    return int(_select(engine, "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ap:Round }")[0]["n"].value)
 
 
 def _roles(engine, person: str) -> list[Role]:

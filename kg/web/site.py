@@ -112,7 +112,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
         svg = timeline_svg(rounds_for_timeline(engine))
         write("timeline.svg", svg)
         write("timeline.html", render("timeline.html", SiteLinks("timeline.html", known), svg=svg,
-                                      rounds=pages._round_marks(engine, "")))
+                                      rounds=pages.round_marks(engine, None)))
         write("query.html", query_page_html(project, SiteLinks("query.html", known), endpoint=endpoint,
                                             page_prefix="", page_suffix=".html"))
         write(".htaccess", HTACCESS)
