@@ -53,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("KG_ENGINE", "fast")
     from gen import query_values
+
     from kg.project import default_project
     from kg.queries import load_saved_queries, read_saved_query
     from kg.remote import Connection, RemoteEngine

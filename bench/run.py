@@ -123,6 +123,7 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
             return time.perf_counter() - started
     if step == "query":
         from gen import query_values
+
         from kg.queries import load_saved_queries
         from kg.store import open_engine
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 # A blank node label in N-Triples; rename_blank_nodes() renames those in the subject or object position.
 BLANK_NODE = re.compile(rb"_:(\S+)")

@@ -9,14 +9,14 @@ merged graph alone, each triple once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import chain
-from typing import Iterable
 
 from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .errors import InputError
 from .files import write_atomically
-from .project import Project
 from .prefixes import PREFIXES
+from .project import Project
 from .store import open_store
 
 EXPORT_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG",
@@ -148,7 +148,6 @@ def describe_dataset(files: list[str], endpoint: str | None, project: Project, d
     from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID, XSD
 
     from . import __version__
-
     from .namespace import bind_prefixes
     from .store import open_engine
 
@@ -240,7 +239,7 @@ def release_date(project: Project) -> str | None:
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
     changelog = project.root / "CHANGELOG.md"
     if changelog.is_file():
         found = re.search(rf"^## \[?{re.escape(__version__)}\]? - (\d{{4}}-\d{{2}}-\d{{2}})\s*$",

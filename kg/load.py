@@ -193,7 +193,6 @@ def to_oxigraph(triples) -> list:
     """
     import pyoxigraph as ox
     from rdflib import Literal
-
     from rdflib.plugins.serializers.nt import _nt_row  # N-Triples escaping: n3() writes a newline as """..."""
 
     lines = "".join(_nt_row(triple) for triple in triples if not isinstance(triple[0], Literal))

@@ -68,7 +68,6 @@ def ontology_html(project: Project | None = None) -> str:
 def _ontology_html(_path: str, _mtime: int, project: Project) -> str:
     import logging
 
-    from pylode import OntPub
 
     # pyLODE logs its progress at INFO on the root logger; the library never prints.
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))

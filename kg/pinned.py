@@ -43,7 +43,7 @@ class PinnedAnswers:
     def path(self, text: str) -> Path:
         import pyoxigraph as ox
 
-        digest = hashlib.sha256(f"{ox.__version__}\0{text}".encode("utf-8")).hexdigest()[:20]
+        digest = hashlib.sha256(f"{ox.__version__}\0{text}".encode()).hexdigest()[:20]
         return self.directory / f"{digest}.json"
 
     def read(self, text: str) -> Result | None:

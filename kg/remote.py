@@ -17,13 +17,12 @@ import netrc
 import os
 import re
 import secrets
-import socket
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .errors import InputError
@@ -81,7 +80,7 @@ class Connection:
             try:
                 status, reason, answer_headers, answer = call_with_deadline(
                     lambda: self._authorized(method, target, data, headers or {}, credentials), remaining)
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 last_problem = f"no answer from {shown} within {self.timeout:g} s"
                 continue
             except (OSError, http.client.HTTPException) as error:

@@ -245,7 +245,8 @@ def _build(project: Project, directory: Path, engines, progress) -> None:
     import pyoxigraph as ox
 
     from .reason import infer_statements
-    from .search import FILE as SEARCH_INDEX, build_index
+    from .search import FILE as SEARCH_INDEX
+    from .search import build_index
     from .settings import choose
 
     engines = engines or choose(project=project)

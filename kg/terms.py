@@ -26,11 +26,11 @@ class Term:
     lang: str | None = None
 
     @staticmethod
-    def iri(value: str) -> "Term":
+    def iri(value: str) -> Term:
         return Term("uri", value)
 
     @staticmethod
-    def literal(value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
+    def literal(value: str, datatype: str | None = None, lang: str | None = None) -> Term:
         if lang:
             return Term("literal", value, RDF_LANG_STRING, lang.lower())
         return Term("literal", value, None if datatype in (None, XSD_STRING) else datatype)

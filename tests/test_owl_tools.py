@@ -5,7 +5,6 @@ owlready2) on the ontology and the data.
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pyoxigraph import DefaultGraph, RdfFormat, parse
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID
-
-from pyoxigraph import DefaultGraph, RdfFormat, parse
+from test_triple_store import QUERIES
+from test_virtuoso import as_virtuoso_answers
+from virtuoso import MERGED_GRAPH
 
 from kg.cli import cli
 from kg.export import BUNDLE_FILES
@@ -25,10 +27,6 @@ from kg.queries import load_saved_queries
 from kg.remote import RemoteEngine
 from kg.serve import oxigraph_binary, start_oxigraph
 from kg.store import open_engine
-
-from test_triple_store import QUERIES
-from test_virtuoso import as_virtuoso_answers
-from virtuoso import MERGED_GRAPH
 
 SAVED = load_saved_queries(QUERIES)
 SPDX = "http://spdx.org/rdf/terms#"

@@ -13,15 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
+from test_triple_store import QUERIES
+from virtuoso import MERGED_GRAPH, PASSWORD, USER
 
 from kg.cli import cli
 from kg.queries import load_saved_queries
 from kg.remote import RemoteEngine
 from kg.store import open_engine, open_store
 from kg.terms import XSD, Term
-
-from test_triple_store import QUERIES
-from virtuoso import MERGED_GRAPH, PASSWORD, USER
 
 SAVED = load_saved_queries(QUERIES)
 CREDENTIALS = {"KG_SPARQL_USER": USER, "KG_SPARQL_PASSWORD": PASSWORD}

@@ -261,7 +261,7 @@ def test_site_has_a_page_and_rdf_per_resource_and_an_index_per_class(site):
     for page in pages:
         stem = output / page.removesuffix(".html")
         assert all(stem.with_name(stem.name + suffix).is_file() for suffix in (".ttl", ".jsonld", ".nt")), page
-    assert said.startswith(f"Wrote ") and f"{len(pages)} resource pages, {3 * len(pages)} RDF files" in said
+    assert said.startswith("Wrote ") and f"{len(pages)} resource pages, {3 * len(pages)} RDF files" in said
     assert (output / "classes" / "Round.html").is_file() and (output / "index.html").is_file()
     for name in ("ontology.html", "ontology.ttl", "timeline.html", "timeline.svg", "query.html", ".htaccess",
                  "static/style.css", "static/yasgui/yasgui.min.js"):

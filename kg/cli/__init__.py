@@ -18,6 +18,7 @@ from .graph import export, reason, timeline, validate
 from .querying import describe, list_queries, run_query, search, sparql, stats
 from .stores import load, serve, site
 
+
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="kg")
 @click.option("--engine", metavar="CHOICE", envvar="KG_ENGINE", default="auto", show_default=True,

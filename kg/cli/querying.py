@@ -8,8 +8,17 @@ import click
 
 from ..errors import InputError
 from ..formats import GRAPH_FORMATS, RESULT_FORMATS
-from .common import (EPILOG, KgCommandError, default_format, echo_text, format_option, project, query_engine,
-                     reason_option, remote_options)
+from .common import (
+    EPILOG,
+    KgCommandError,
+    default_format,
+    echo_text,
+    format_option,
+    project,
+    query_engine,
+    reason_option,
+    remote_options,
+)
 
 
 @click.command("queries", epilog=EPILOG)

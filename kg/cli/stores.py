@@ -107,7 +107,8 @@ def serve(port, host):
     """
     from ..serve import check_port_free
     from ..store import open_engine
-    from ..web.app import create_app, serve as run_app
+    from ..web.app import create_app
+    from ..web.app import serve as run_app
 
     check_port_free(host, port)
     engine = open_engine()

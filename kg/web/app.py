@@ -155,7 +155,6 @@ def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
 
 def query_page_html(project, links, endpoint: str, page_prefix: str = "/", page_suffix: str = "") -> str:
     """The query page: YASGUI on ``endpoint``, the saved queries as examples."""
-    from dataclasses import asdict
 
     examples = pages.query_examples(project)
     settings = {"endpoint": endpoint, "base": BASE, "prologue": sparql_prologue(),
