@@ -77,4 +77,4 @@ def test_other_vocabularies_terms_are_referenced_not_redefined(ontology_graph):
     assert (OWL.sameAs, RDF.type, None) not in ontology_graph
     defined_by = {str(o) for s in foreign for o in ontology_graph.objects(s, RDFS.isDefinedBy)}
     assert defined_by <= {"http://www.w3.org/2004/02/skos/core", "http://purl.org/dc/terms/",
-                          "http://www.w3.org/ns/prov#"}
+                          "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#"}
