@@ -82,9 +82,9 @@ def run_once(arguments: list[str], kg: tuple = (KG,), env: dict | None = None) -
 
 
 def asserted_store() -> Path:
-    from kg.store import build_dir
+    from kg.build import ensure_built
 
-    return build_dir() / "asserted"
+    return ensure_built().asserted_dir
 
 
 def main() -> None:

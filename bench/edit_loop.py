@@ -74,8 +74,8 @@ def main() -> None:
         warm = {**base_env, "KG_CACHE_DIR": str(scratch / "warm-cache")}
         subprocess.run([KG, "validate"], env=warm, check=True, stdout=subprocess.DEVNULL)
         sys.path.insert(0, str(ROOT))
+        from kg.fingerprint import cache_dir, fingerprint
         from kg.project import Project
-        from kg.store import cache_dir, fingerprint
 
         os.environ["KG_CACHE_DIR"] = warm["KG_CACHE_DIR"]
         store = cache_dir(Project(ROOT)) / fingerprint(Project(ROOT)) / "store"

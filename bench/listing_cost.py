@@ -38,12 +38,13 @@ def main() -> None:
     os.environ.setdefault("KG_ENGINE", "fast")
     import pyoxigraph as ox
 
+    from kg.build import ensure_built
     from kg.project import default_project
     from kg.queries import load_saved_queries
-    from kg.store import build_dir, open_engine
+    from kg.store import open_engine
 
     project = default_project()
-    build_dir(project)
+    ensure_built(project)
     engine = open_engine(project)
     queries = load_saved_queries(project.queries_dir)
     print(f"Medians of {args.runs}, seconds:\n")

@@ -27,9 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen import generate, query_values  # noqa: E402
 
+from kg.load import load_into_server  # noqa: E402
 from kg.project import Project, default_project  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
-from kg.remote import Connection, RemoteEngine, load_into_server  # noqa: E402
+from kg.remote import Connection, RemoteEngine
 from kg.serve import start_oxigraph  # noqa: E402
 
 
@@ -80,7 +81,7 @@ def main() -> None:
             written = generate(root, args.triples)
             os.environ["KG_CACHE_DIR"] = str(Path(work) / "cache")
             # Built in another process, so that the peak memory below is the load's.
-            subprocess.run([sys.executable, "-c", "import kg.store; kg.store.build_dir()"], check=True,
+            subprocess.run([sys.executable, "-c", "import kg.build; kg.build.ensure_built()"], check=True,
                            env={**os.environ, "KG_ROOT": str(root), "KG_ENGINE": "fast"})
             project = Project(root)
             started = time.perf_counter()

@@ -54,16 +54,17 @@ def main() -> None:
     os.environ.setdefault("KG_ENGINE", "fast")
     from gen import query_values
 
+    from kg.build import ensure_built
     from kg.project import default_project
     from kg.queries import load_saved_queries, read_saved_query
     from kg.remote import Connection, RemoteEngine
-    from kg.store import build_dir, open_engine
+    from kg.store import open_engine
 
     project = default_project()
     if args.endpoint:
         engine = RemoteEngine(args.endpoint, Connection(timeout=600))
     else:
-        build_dir(project)
+        ensure_built(project)
         engine = open_engine(project)
     queries = load_saved_queries(project.queries_dir)
     values = query_values(project.root)  # a generated graph's own entities for the parameters

@@ -98,28 +98,28 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
 
     project = Project(root)
     if step == "parse":
-        from kg.store import read_sources
+        from kg.dataset import read_sources
 
         started = time.perf_counter()
         read_sources(project, engine)
         return time.perf_counter() - started
     if step == "reason":
+        from kg.dataset import merged_statements, read_sources
         from kg.reason import infer_statements
-        from kg.store import merged_statements, read_sources
 
         statements = merged_statements(read_sources(project, "oxigraph"))
         started = time.perf_counter()
         infer_statements(statements, engine)
         return time.perf_counter() - started
     if step == "build":
+        from kg.build import ensure_built
         from kg.settings import choose
-        from kg.store import build_dir
 
         engines = choose(engine, project)
         with tempfile.TemporaryDirectory() as fresh:
             os.environ["KG_CACHE_DIR"] = fresh
             started = time.perf_counter()
-            build_dir(project, engines, progress=lambda message: None)
+            ensure_built(project, engines, progress=lambda message: None)
             return time.perf_counter() - started
     if step == "query":
         from gen import query_values
@@ -147,14 +147,14 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
         validate_project(project, use_cache=False, engines=engines)
         return time.perf_counter() - started
     if step == "validate-file":
-        from kg.curate import check_new_file
+        from kg.validate import check_new_file
 
         path = cache / "bench-new.ttl"
         path.write_text(NEW_FILE, encoding="utf-8")
         started = time.perf_counter()
         report = check_new_file(path, project)
         elapsed = time.perf_counter() - started
-        if not report.ok:
+        if not report.conforms:
             raise SystemExit("the benchmark's new file did not validate:\n" + report.to_text())
         return elapsed
     raise SystemExit(f"unknown step {step}")
@@ -207,7 +207,7 @@ def main() -> None:
             root, cache = Path(work) / f"g{size}", Path(work) / f"cache{size}"
             generate(root, size)
             os.environ["KG_ENGINE"] = "fast"
-            subprocess.run([sys.executable, "-c", "import os, kg.store as s; s.build_dir()"], check=True,
+            subprocess.run([sys.executable, "-c", "import os, kg.build as b; b.ensure_built()"], check=True,
                            env={**os.environ, "KG_ROOT": str(root), "KG_CACHE_DIR": str(cache)})
             for step in steps:
                 for engine in ENGINES[step]:

@@ -75,12 +75,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
+    from kg.build import ensure_built
     from kg.project import default_project
     from kg.search import open_index
-    from kg.store import build_info
 
     project = default_project()
-    info = build_info(project)  # builds the store and the index if they are not built yet
+    info = ensure_built(project).info()  # builds the store and the index if they are not built yet
     open_index(project).search(FLOOR)
     print(f"{project.root}: {info['asserted']:,} asserted triples, {info.get('texts', 0):,} texts indexed, "
           f"{args.runs} runs each")

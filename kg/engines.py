@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError
+from .errors import InputError, StoreDamaged, is_damage
 from .prefixes import sparql_prologue
 from .terms import Result, from_oxigraph, from_rdflib
 
@@ -66,8 +66,6 @@ class OxigraphEngine:
         try:
             return self._read(text, prefixes)
         except (OSError, RuntimeError) as error:
-            from .store import StoreDamaged, is_damage
-
             directory = getattr(self.store, "directory", None)
             if directory is None or not is_damage(error):
                 raise

@@ -9,6 +9,8 @@
 | 130  | Interrupted          | stopped by Ctrl-C or SIGTERM                   |
 """
 
+from pathlib import Path
+
 
 class KgError(Exception):
     """Base class: something went wrong inside kg itself."""
@@ -32,3 +34,17 @@ class Interrupted(KgError):
     """The user stopped the command (Ctrl-C, SIGTERM); 130 is what shells report for Ctrl-C."""
 
     exit_code = 130
+
+
+class StoreDamaged(KgError):
+    """The cached store cannot be read (a damaged file); the command is run again on a rebuilt one."""
+
+    def __init__(self, directory: Path, reason: str):
+        super().__init__(f"the cached graph in {directory} is damaged ({reason})")
+        self.directory, self.reason = Path(directory), reason
+
+
+def is_damage(error: Exception) -> bool:
+    """Whether an error from the store is RocksDB finding a damaged or missing file (not, say, a SERVICE failing)."""
+    text = str(error)
+    return "Corruption" in text or ".sst" in text or "IO error" in text or "CURRENT" in text

@@ -1,211 +1,190 @@
-"""Read the ontology and the facts into an rdflib Dataset, one named graph per source.
+"""``kg load``: the graph uploaded into any SPARQL 1.1 server over the Graph Store Protocol.
 
-Where a file's triples go is decided by where the file stands:
-
-| file                          | named graph                                   |
-|-------------------------------|-----------------------------------------------|
-| ontology/astana.ttl           | https://w3id.org/astana-kg/ontology           |
-| data/reference.ttl            | https://w3id.org/astana-kg/resource/graph/reference |
-| data/documents/NAME.ttl       | https://w3id.org/astana-kg/resource/document/NAME |
-| data/sources/NAME.ttl         | https://w3id.org/astana-kg/resource/source/NAME |
-
-so "which document says this?" is a ``GRAPH ?g { ... }`` query.
+Each source's named graph, the ontology's, the merged default graph (and
+with ``reasoned`` the inferred triples) go up in requests of whole N-Triples
+lines; then the server is asked what it holds, so that a load the server did
+not take shows in the counts.
 """
 
 from __future__ import annotations
 
-import logging
-import re
+import tempfile
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
-
-from .errors import InputError
-from .namespace import DOC, ONTOLOGY_IRI, REFERENCE_GRAPH, SRC, bind_prefixes
-from .project import Project, default_project  # noqa: F401  (part of this module's API)
-
-# rdflib logs a warning for every ill-typed literal ("2017-02-30"^^xsd:date);
-# SHACL reports those precisely, so the log line would only be noise.
-logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+from .blank_nodes import blank_node_digests, rename_blank_nodes
+from .remote import N_TRIPLES, Connection, RemoteEngine, check_address
 
 
-def graph_name_for(path: Path, project: Project) -> URIRef:
-    """The named graph a file's triples load into, decided by where the file stands."""
-    path = path.resolve()
-    if path == project.ontology_file.resolve():
-        return URIRef(ONTOLOGY_IRI)
-    try:
-        relative = path.relative_to(project.data_dir.resolve())
-    except ValueError:
-        raise InputError(f"{path}: not inside {project.data_dir}; facts live under data/") from None
-    parts = relative.parts
-    if parts == ("reference.ttl",):
-        return URIRef(REFERENCE_GRAPH)
-    if len(parts) == 2 and parts[0] == "documents":
-        return DOC[path.stem]
-    if len(parts) == 2 and parts[0] == "sources":
-        return SRC[path.stem]
-    raise InputError(
-        f"{relative}: facts go in data/reference.ttl, data/documents/NAME.ttl "
-        "or data/sources/NAME.ttl"
-    )
+@dataclass
+class LoadReport:
+    """What was uploaded, and what the server says it holds afterwards."""
+
+    uploaded: dict[str, int] = field(default_factory=dict)  # graph IRI ("" = default graph) -> triples
+    on_server: dict[str, int] = field(default_factory=dict)
+    default_graph_on_server: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.uploaded.values())
+
+    def mismatches(self, replaced: bool) -> list[str]:
+        """Graphs whose count on the server is not what was uploaded (fewer, or other with --replace)."""
+        problems = []
+        for graph, count in self.uploaded.items():
+            found = self.default_graph_on_server if graph == "" else self.on_server.get(graph, 0)
+            if found < count or (replaced and found != count):
+                problems.append(f"{graph or 'default graph'}: uploaded {count}, server has {found}")
+        return problems
 
 
-# Extensions of RDF formats that are not Turtle: each would be misread as Turtle.
-OTHER_FORMATS = {".trig": "TriG", ".jsonld": "JSON-LD", ".json": "JSON-LD", ".rdf": "RDF/XML", ".owl": "RDF/XML",
-                 ".xml": "RDF/XML", ".nq": "N-Quads", ".n3": "Notation3"}
-# Nesting of blank nodes and lists that rdflib's recursive parser reads (about six frames a level).
-_PARSER_RECURSION = 20_000
+def graph_store_url(graph_store: str, graph: str) -> str:
+    """The Graph Store Protocol address of one graph ("" for the default graph)."""
+    separator = "&" if "?" in graph_store else "?"
+    if not graph:
+        return f"{graph_store}{separator}default"
+    return f"{graph_store}{separator}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def parse_turtle(path: Path, into: Graph | None = None, data: bytes | None = None) -> Graph:
-    """Parse one Turtle file (or its ``data``, already read), turning every failure into one InputError line."""
-    import sys
-
-    from .files import read_regular_file
-
-    graph = into if into is not None else Graph()
-    path = Path(path)
-    if path.suffix.lower() in OTHER_FORMATS:
-        raise InputError(f"{path}: a {OTHER_FORMATS[path.suffix.lower()]} file; kg reads Turtle only (.ttl): "
-                         f"convert it first, e.g. rdfpipe -o turtle {path.name} > {path.stem}.ttl")
-    raw = data if data is not None else read_regular_file(path)
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not part of the Turtle
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
-    parsed = Graph()
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, _PARSER_RECURSION))
-    try:
-        parsed.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        raise InputError(_describe_bad_syntax(path, error)) from None
-    except RecursionError:
-        raise InputError(f"{path}: blank nodes or lists nested too deep to read; nest them less") from None
-    except Exception as error:  # rdflib raises bare exceptions for some malformed input
-        raise InputError(f"{path}: not valid Turtle: {error}") from None
-    finally:
-        sys.setrecursionlimit(limit)
-    _check_iris(path, text, parsed)
-    _check_language_tags(path, text, parsed)
-    for prefix, namespace in parsed.namespaces():
-        graph.bind(prefix, namespace, override=False)
-    for triple in parsed:
-        graph.add(triple)
-    return graph
+# Oxigraph stores a million triples 2.5 times faster as requests of this size
+# than as one request, and no server has to hold a whole graph in one transaction.
+REQUEST_TRIPLES = 50_000
 
 
-def _check_language_tags(path: Path, text: str, graph: Graph) -> None:
-    """rdflib accepts language tags BCP 47 forbids (a subtag of nine letters); stores refuse them."""
-    import pyoxigraph as ox
-    from rdflib import Literal
+def upload_graphs(graphs: Iterable[tuple[str, int, Iterable[bytes]]], graph_store: str,
+                  replace: bool, connection: Connection,
+                  progress: Callable[[str, int], None] | None = None,
+                  request_triples: int = REQUEST_TRIPLES, default_graph: str = "") -> dict[str, int]:
+    """Upload each (graph IRI, triple count, N-Triples chunks of whole lines); the default
+    graph ("") goes into the named graph ``default_graph`` if one is given.
 
-    for tag in sorted({o.language for o in graph.objects() if isinstance(o, Literal) and o.language}):
-        try:
-            ox.Literal("", language=tag)
-        except ValueError as error:
-            found = re.search(rf"@{re.escape(tag)}(?![\w-])", text, re.IGNORECASE)
-            line = text.count("\n", 0, found.start()) + 1 if found else 1
-            reason = str(error).splitlines()[0]
-            raise InputError(f"{path}:{line}: Turtle syntax error: the language tag @{tag} is not valid "
-                             f"({reason[:1].lower()}{reason[1:]})") from None
-
-
-def _describe_bad_syntax(path: Path, error: BadSyntax) -> str:
-    text: bytes = error._str if isinstance(error._str, bytes) else str(error._str).encode()
-    if error._i < 0:  # rdflib's marker for "at the end of the file"
-        last_line = text.rstrip(b"\n").count(b"\n") + 1
-        return f"{path}:{last_line}: Turtle syntax error: {error._why} (at the end of the file)"
-    offset = min(error._i, len(text))
-    line = text[:offset].count(b"\n") + 1
-    column = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
-    return f"{path}:{line}:{column}: Turtle syntax error: {error._why}"
-
-
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def _check_iris(path: Path, text: str, graph: Graph) -> None:
-    """rdflib accepts some IRIs Turtle forbids (a space inside, a quoted string as subject)
-    and resolves relative ones against the file's own location; neither makes a stable IRI."""
-    import pyoxigraph as ox
-    from rdflib import Literal
-
-    for subject in {s for s in graph.subjects() if isinstance(s, Literal)}:
-        position = text.find(f'"{subject}"')
-        line = text.count("\n", 0, position) + 1 if position >= 0 else 1
-        raise InputError(f'{path}:{line}: Turtle syntax error: a literal ("{subject}") cannot be the subject of a triple')
-    folder = path.resolve().as_uri().rsplit("/", 1)[0]
-    nodes = {n for triple in graph for n in triple}
-    iris = {n for n in nodes if isinstance(n, URIRef)} | {n.datatype for n in nodes if isinstance(n, Literal) and n.datatype}
-    for node in iris:
-        iri = str(node)
-        problem = ("contains a character IRIs may not hold" if _NOT_IN_IRI.search(iri)
-                   else "is relative; write a prefixed name or a full https:// IRI" if iri.startswith(folder)
-                   else None)
-        if problem is None:
-            try:
-                ox.NamedNode(iri)  # RFC 3987, as every store checks it
-            except ValueError as error:
-                problem = f"is not a valid IRI ({str(error)[0].lower()}{str(error)[1:]})"
-        if problem:
-            shown = iri[len(folder) + 1:] if iri.startswith(folder) else iri
-            # A prefixed name is written with its namespace elsewhere: look for the namespace then.
-            position = text.find(shown)
-            if position < 0:
-                position = text.find(shown[:max(shown.rfind("#"), shown.rfind("/")) + 1])
-            line = text.count("\n", 0, position) + 1 if position >= 0 else 1
-            visible = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", shown)
-            raise InputError(f"{path}:{line}: Turtle syntax error: the IRI <{visible}> {problem}")
-
-
-def load_dataset(project: Project | None = None) -> Dataset:
-    """The ontology and all facts as a Dataset with one named graph per source."""
-    project = project or default_project()
-    dataset = bind_prefixes(Dataset())
-    for path in project.input_files():
-        parse_turtle(path, into=dataset.graph(graph_name_for(path, project)))
-    return dataset
-
-
-def merged_graph(dataset: Dataset) -> Graph:
-    """All triples of all named graphs in one plain Graph (for reasoning and SHACL)."""
-    merged = bind_prefixes(Graph())
-    for quad in dataset.quads((None, None, None, None)):
-        merged.add(quad[:3])
-    return merged
-
-
-def load_shapes(project: Project | None = None) -> Graph:
-    """The SHACL shapes graph."""
-    project = project or default_project()
-    return bind_prefixes(parse_turtle(project.shapes_file))
-
-
-def to_oxigraph(triples) -> list:
-    """rdflib triples (a Graph, or tuples of terms) as pyoxigraph Triples.
-
-    Triples with a literal subject, which owlrl derives and RDF does not
-    allow, are left out.
+    A graph goes in requests of about ``request_triples`` triples each: the
+    first replaces the graph (PUT) with ``replace`` or adds to it (POST), the
+    others add to it. So the client holds one request at a time, never a
+    whole graph. ``progress`` is told the triples of each request sent.
     """
-    import pyoxigraph as ox
-    from rdflib import Literal
-    from rdflib.plugins.serializers.nt import _nt_row  # N-Triples escaping: n3() writes a newline as """..."""
+    uploaded = {}
+    for graph, count, chunks in graphs:
+        address = graph_store_url(graph_store, graph or default_graph)
+        method = "PUT" if replace else "POST"
+        for body in _requests(chunks, request_triples):
+            connection.request(method, address, body=body, headers={"Content-Type": N_TRIPLES})
+            method = "POST"
+            if progress:
+                progress(graph, body.count(b"\n"))
+        if method == "PUT":  # an empty graph, replaced: empty it on the server too
+            connection.request(method, address, body=b"", headers={"Content-Type": N_TRIPLES})
+        uploaded[graph] = count
+    return uploaded
 
-    lines = "".join(_nt_row(triple) for triple in triples if not isinstance(triple[0], Literal))
-    try:
-        return [q.triple for q in ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    except SyntaxError as error:  # parse_turtle checks every IRI; this is the last line of defence
-        raise InputError(f"a term Oxigraph cannot store: {str(error).splitlines()[0]}") from None
+
+def _requests(chunks: Iterable[bytes], triples: int) -> Iterator[bytes]:
+    """Chunks of whole N-Triples lines joined into bodies of at least ``triples`` lines (the last may be fewer)."""
+    pending, lines = [], 0
+    for chunk in chunks:
+        pending.append(chunk)
+        lines += chunk.count(b"\n")
+        if lines >= triples:
+            yield b"".join(pending)
+            pending, lines = [], 0
+    if pending:
+        yield b"".join(pending)
 
 
-def to_rdflib(triples) -> Graph:
-    """pyoxigraph Triples as an rdflib Graph with the project's prefixes."""
-    import pyoxigraph as ox
+def count_on_server(engine: RemoteEngine) -> tuple[dict[str, int], int]:
+    """Triples per named graph, and in the default graph, as the server reports them."""
+    per_graph = engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    default = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts = {row["g"].value: int(row["n"].value) for row in per_graph.rows if "g" in row}
+    return counts, int(default.rows[0]["n"].value) if default.rows else 0
 
-    graph = bind_prefixes(Graph())
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    return graph
+
+def load_into_server(endpoint: str, graph_store: str | None = None, replace: bool = False,
+                     reasoned: bool = False, connection: Connection | None = None,
+                     progress: Callable[[str, int], None] | None = None, project=None,
+                     sizes: Callable[[dict[str, int]], None] | None = None) -> LoadReport:
+    """Upload the graph: each source's named graph, the ontology's, the merged default graph,
+    and with ``reasoned`` the inferred triples in their own graph; then count what the server holds.
+
+    ``sizes`` is told the triples of each graph before anything is sent, and
+    ``progress`` each graph's triples as they go (for a progress bar).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .store import open_store
+
+    check_address(endpoint, "--endpoint")
+    if graph_store:
+        check_address(graph_store, "--graph-store")
+    connection = connection or Connection()
+    view = open_store(project, reasoned=reasoned)
+    # The merged default graph makes plain queries see every fact once, without
+    # relying on a server's union-default-graph setting (which repeats a triple
+    # stated by two sources).
+    counts = view.graph_sizes()
+    if sizes:
+        sizes(counts)
+    report = LoadReport()
+    # The store serializes each graph into a spool file on one thread while the
+    # previous one is uploading: at a million triples both take tens of seconds.
+    with tempfile.TemporaryDirectory(prefix="kg-load-") as spool:
+        dumper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-dump")
+        try:
+            files = {graph: Path(spool) / f"{number}.nt" for number, graph in enumerate(counts)}
+            dumped = {graph: dumper.submit(view.dump_graph, graph, path) for graph, path in files.items()}
+            dumped[""].result()
+            skolem = skolem_iris(files[""])
+            plan = [(graph, count, _skolemized_chunks(dumped[graph], files[graph], skolem))
+                    for graph, count in counts.items()]
+            report.uploaded = upload_graphs(plan, graph_store or endpoint, replace, connection, progress,
+                                            default_graph=default_graph_of(endpoint))
+        finally:
+            dumper.shutdown(cancel_futures=True)
+    report.on_server, report.default_graph_on_server = count_on_server(RemoteEngine(endpoint, connection))
+    return report
+
+
+def default_graph_of(endpoint: str) -> str:
+    """The ``default-graph-uri`` an endpoint's URL names, or "".
+
+    A server without a default graph of its own (Virtuoso answers a query
+    without one over every graph, each triple once per graph that holds it)
+    is given the merged graph as a named graph, and the endpoint's URL names
+    it as the default graph of every query: the SPARQL 1.1 Protocol's
+    ``default-graph-uri``. So ``kg load`` puts the merge where the queries
+    read it.
+    """
+    values = urllib.parse.parse_qs(urllib.parse.urlsplit(endpoint).query).get("default-graph-uri", [])
+    return values[0] if values else ""
+
+
+SKOLEM_BASE = "https://w3id.org/astana-kg/.well-known/genid/"
+
+
+def skolem_iris(default_graph: Path) -> dict[bytes, bytes]:
+    """A stable IRI for every blank node of the default graph (an N-Triples file), by label.
+
+    Blank nodes sent in two requests are two different nodes to a server, so
+    loading the same evidence twice would double it; the same skolem IRI
+    twice is one node. The IRI ends with the node's digest (kg.blank_nodes),
+    so it stays the same from one build of the graph to the next.
+    """
+    with default_graph.open("rb") as lines:
+        return {label: f"<{SKOLEM_BASE}{digest}>".encode() for label, digest in blank_node_digests(lines).items()}
+
+
+def _skolemized_chunks(dumped, path: Path, skolem: dict[bytes, bytes], size: int = 1 << 20) -> Iterator[bytes]:
+    """An N-Triples file in chunks of whole lines, their blank nodes replaced by skolem IRIs,
+    read once the store has written it (``dumped`` is done)."""
+    dumped.result()
+    with path.open("rb") as handle:
+        rest = b""
+        while block := handle.read(size):
+            block, rest = rest + block, b""
+            end = block.rfind(b"\n") + 1
+            block, rest = block[:end], block[end:]
+            yield rename_blank_nodes(block, skolem)
+        if rest:
+            yield rename_blank_nodes(rest, skolem)

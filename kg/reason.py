@@ -126,7 +126,7 @@ def owl_rl_closure(asserted) -> Closure:
 
 
 def _owlrl_closure(asserted):
-    from .load import to_oxigraph, to_rdflib
+    from .dataset import to_oxigraph, to_rdflib
 
     return to_oxigraph(owl_rl_closure(to_rdflib(asserted)).closure)
 
@@ -150,7 +150,7 @@ def _reasonable_closure(asserted):
         ox.serialize(asserted, str(path), format=ox.RdfFormat.N_TRIPLES)
         reasoner = reasonable.PyReasoner()
         reasoner.load_file(str(path))
-        from .load import to_oxigraph
+        from .dataset import to_oxigraph
 
         return to_oxigraph(reasoner.reason())
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.load import load_dataset, load_shapes, merged_graph, parse_turtle
+from kg.dataset import load_dataset, load_shapes, merged_graph
 from kg.reason import owl_rl_closure
+from kg.turtle import parse_turtle
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -350,11 +350,12 @@ def test_every_rule_has_a_fixture():
 
 @pytest.mark.parametrize("rule", sorted(RULE_FIXTURES))
 def test_rule_fires_on_its_fixture_after_reasoning(rule, shared_copy):
-    from kg.checks import load_checks, run_checks
+    from kg.dataset import load_dataset, merged_graph
     from kg.engines import RdflibEngine
-    from kg.load import load_dataset, merged_graph, parse_turtle
     from kg.project import Project
     from kg.reason import owl_rl_closure
+    from kg.turtle import parse_turtle
+    from kg.validate import load_checks, run_checks
 
     project = Project(shared_copy)
     graph = merged_graph(load_dataset(project))
@@ -364,8 +365,8 @@ def test_rule_fires_on_its_fixture_after_reasoning(rule, shared_copy):
 
 
 def test_shipped_graph_passes_every_rule(shared_copy):
-    from kg.checks import load_checks, run_checks
     from kg.store import open_engine
+    from kg.validate import load_checks, run_checks
 
     assert [r.check.name for r in run_checks(open_engine(), load_checks(REPO / "queries" / "rules")) if not r.passed] == []
 
@@ -470,7 +471,7 @@ def test_killing_add_midway_never_leaves_data_broken(fresh_copy):
         outcomes.add("updated" if state == final else "before")
         assert {k: v for k, v in data_snapshot(fresh_copy).items()
                 if not k.endswith(target.name) and not k.endswith(".tmp")} == others
-        from kg.load import load_dataset
+        from kg.dataset import load_dataset
         from kg.project import Project
 
         load_dataset(Project(fresh_copy))  # every file still parses
@@ -488,7 +489,7 @@ VALID = round_23_from_template
 @given(data=st.data())
 def test_random_corruptions_never_crash_and_never_change_data(data, shared_copy, tmp_path_factory):
     """Random bytes spliced into a valid file: a report or one KgError, never a crash."""
-    from kg.curate import check_new_file
+    from kg.validate import check_new_file
 
     text = VALID().encode("utf-8")
     start = data.draw(st.integers(0, len(text) - 1))
@@ -534,11 +535,12 @@ def test_report_fail_on_and_formats(shared_copy):
 
 
 def test_a_round_with_fewer_than_three_guarantors_is_a_warning_unless_a_source_says_one_was_absent(shared_copy):
-    from kg.checks import load_checks, run_checks
+    from kg.dataset import load_dataset, merged_graph
     from kg.engines import RdflibEngine
-    from kg.load import load_dataset, merged_graph, parse_turtle
     from kg.project import Project
     from kg.reason import owl_rl_closure
+    from kg.turtle import parse_turtle
+    from kg.validate import load_checks, run_checks
 
     project = Project(shared_copy)
     checks = [c for c in load_checks(project.queries_dir / "report") if c.name == "round-with-fewer-than-three-guarantors"]
@@ -551,7 +553,7 @@ def test_a_round_with_fewer_than_three_guarantors_is_a_warning_unless_a_source_s
 
 
 def test_every_report_check_has_a_header():
-    from kg.checks import load_checks
+    from kg.validate import load_checks
 
     for check in load_checks(REPO / "queries" / "report") + load_checks(REPO / "queries" / "rules"):
         assert check.summary and check.problem and check.solution, check.name

@@ -8,8 +8,9 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
-from kg.load import graph_name_for, parse_turtle
+from kg.dataset import graph_name_for
 from kg.namespace import AP, DOC, RES, SRC
+from kg.turtle import parse_turtle
 from kg.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent

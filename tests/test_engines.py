@@ -18,11 +18,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.dataset import merged_statements, read_sources
 from kg.errors import InputError
-from kg.load import parse_turtle
 from kg.reason import infer, parse_statements
 from kg.settings import FAST, REFERENCE, choose
-from kg.store import merged_statements, read_sources
+from kg.turtle import parse_turtle
 from kg.validate import validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
@@ -147,8 +147,8 @@ def test_turbo_on_the_store_reports_the_generated_violations(generated, shapes, 
 
 def test_the_generated_graph_breaks_no_rule(generated, monkeypatch):
     """Its only violations are the deliberate ones, which the shapes catch; every rule holds."""
-    from kg.checks import load_checks, run_checks
     from kg.store import open_engine
+    from kg.validate import load_checks, run_checks
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
     results = run_checks(open_engine(generated), load_checks(generated.queries_dir / "rules"))
@@ -159,7 +159,7 @@ def test_the_generated_graph_breaks_no_rule(generated, monkeypatch):
 def test_turbo_on_text_validates_in_two_halves_and_reports_once(generated, shapes):
     from rdflib.namespace import RDF, SH
 
-    from kg.validate import asserted_text
+    from kg.dataset import asserted_text
 
     report = validate_graph(asserted_text(generated), shapes, "pyshacl-turbo")
     reports = list(report.report_graph.subjects(RDF.type, SH.ValidationReport))
@@ -244,21 +244,21 @@ def test_an_unknown_engine_is_one_line_and_exit_2():
 # --- the persistent store and incremental validation ------------------------------------------------
 
 def test_a_built_store_answers_without_parsing_again(generated, monkeypatch):
-    from kg.store import build_dir, open_engine
+    from kg.build import ensure_built
+    from kg.store import open_engine
 
-    build_dir(generated)
+    ensure_built(generated)
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("kg.store.read_sources", no_parsing)
+    monkeypatch.setattr("kg.dataset.read_sources", no_parsing)
     answer = open_engine(generated).query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
     assert int(answer.rows[0]["n"].value) == 13  # 12 generated rounds and the round without a number
 
 
 def test_a_new_file_is_checked_on_its_neighbourhood_only(generated, tmp_path, monkeypatch):
-    from kg.curate import check_new_file, read_new_file
-    from kg.validate import neighbourhood
+    from kg.validate import check_new_file, neighbourhood, read_new_file
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
     sys.path.insert(0, str(REPO / "bench"))
@@ -266,13 +266,13 @@ def test_a_new_file_is_checked_on_its_neighbourhood_only(generated, tmp_path, mo
 
     path = tmp_path / "new.ttl"
     path.write_text(NEW_FILE, encoding="utf-8")
-    from kg.load import to_oxigraph
+    from kg.dataset import to_oxigraph
 
     around, links = neighbourhood(to_oxigraph(read_new_file(path)), generated)
     around = set(around) | set(links)
     ontology = len(parse_turtle(generated.ontology_file))
     assert ontology < len(around) < ontology + 1500  # the generated graph itself holds about 2,000
-    assert check_new_file(path, generated).ok
+    assert check_new_file(path, generated).conforms
     path.write_text(NEW_FILE.replace("ap:roundNumber 9999999", "ap:roundNumber 3"), encoding="utf-8")
     lines = check_new_file(path, generated).to_text().splitlines()
     assert any("res:gen-round-000003: ap:roundNumber" in line and "also the number of res:bench-round" in line

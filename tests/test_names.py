@@ -91,10 +91,10 @@ def test_surnames_come_from_names_in_given_name_order():
 
 @pytest.mark.parametrize("damage", ["missing", "not a database", "cut short"])
 def test_a_missing_or_damaged_name_index_is_written_again(damage):
-    from kg.search import FILE
-    from kg.store import build_dir
+    from kg.build import ensure_built
+    from kg.text_index import FILE
 
-    index = build_dir() / FILE
+    index = ensure_built().directory / FILE
     if damage == "missing":
         index.unlink()
     elif damage == "not a database":

@@ -46,7 +46,7 @@ def test_heads_are_members(shipped_closure):
 def test_reasoning_leaves_literal_parsing_alone(project, shipped_graph, shapes):
     """Regression: owlrl's datatype converters made "--12-30"^^xsd:gMonthDay ill-typed
     in every graph parsed after a closure in the same process."""
-    from kg.load import load_dataset, merged_graph
+    from kg.dataset import load_dataset, merged_graph
     from kg.reason import owl_rl_closure
     from kg.validate import validate_graph
 

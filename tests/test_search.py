@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import InputError
-from kg.search import match_expression, search
+from kg.search import search
+from kg.text_index import match_expression
 
 
 def run(*args):

@@ -12,9 +12,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg.load import parse_turtle
 from kg.namespace import APS, shorten
 from kg.prefixes import expand
+from kg.turtle import parse_turtle
 from kg.validate import validate_graph
 
 SHAPE_FIXTURES = Path(__file__).parent / "fixtures" / "shapes"

@@ -4,8 +4,10 @@ import shutil
 
 import pytest
 
+from kg.build import ensure_built
+from kg.fingerprint import fingerprint
 from kg.project import Project
-from kg.store import build_dir, fingerprint, open_engine
+from kg.store import open_engine
 
 ASK_LEBANON_OBSERVED_7 = ("ASK { <https://w3id.org/astana-kg/resource/round-07> "
                           "<https://w3id.org/astana-kg/ontology#hasObserver> "
@@ -22,9 +24,9 @@ def copied_project(tmp_path, project, monkeypatch):
 
 
 def test_unchanged_sources_reuse_the_cache(copied_project):
-    first = build_dir(copied_project) / "built.json"
+    first = ensure_built(copied_project).info_file
     mtime = first.stat().st_mtime_ns
-    assert (build_dir(copied_project) / "built.json").stat().st_mtime_ns == mtime
+    assert ensure_built(copied_project).info_file.stat().st_mtime_ns == mtime
 
 
 def test_a_changed_data_file_is_seen(copied_project):
@@ -42,9 +44,9 @@ def test_a_file_digest_is_reused_while_the_file_is_untouched(copied_project, tmp
     while they stay the same, and computed again once the file is written."""
     import json
 
-    import kg.store
+    import kg.fingerprint
 
-    monkeypatch.setattr(kg.store, "RACY_SECONDS", -1.0)  # trust even the files copied a moment ago
+    monkeypatch.setattr(kg.fingerprint, "RACY_SECONDS", -1.0)  # trust even the files copied a moment ago
     before = fingerprint(copied_project)
     record = tmp_path / "cache" / "digests.json"
     facts = copied_project.data_dir / "reference.ttl"
@@ -61,9 +63,9 @@ def test_projects_that_share_a_cache_directory_keep_each_others_digests(copied_p
     recorded for the other, or each command there would hash every file again."""
     import json
 
-    import kg.store
+    import kg.fingerprint
 
-    monkeypatch.setattr(kg.store, "RACY_SECONDS", -1.0)
+    monkeypatch.setattr(kg.fingerprint, "RACY_SECONDS", -1.0)
     shutil.copytree(copied_project.root, tmp_path / "other")
     other = Project(tmp_path / "other")
     fingerprint(copied_project)
@@ -85,10 +87,10 @@ def test_a_file_written_a_moment_ago_is_hashed_every_time(copied_project, tmp_pa
 
 
 def test_old_caches_are_pruned(copied_project, tmp_path):
-    build_dir(copied_project)
+    ensure_built(copied_project)
     (copied_project.data_dir / "reference.ttl").write_text(
         (copied_project.data_dir / "reference.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    build_dir(copied_project)
+    ensure_built(copied_project)
     assert len([p for p in (tmp_path / "cache").iterdir() if p.is_dir() and p.name != "checkouts"]) == 1
 
 
@@ -121,7 +123,7 @@ def test_a_build_the_reasoner_refuses_leaves_nothing_half_built(copied_project, 
     ontology.write_text(ontology.read_text(encoding="utf-8")
                         + "\nap:meets a owl:ObjectProperty , owl:SymmetricProperty .\n", encoding="utf-8")
     with pytest.raises(InputError, match="does not implement <http://www.w3.org/2002/07/owl#SymmetricProperty>"):
-        build_dir(copied_project, FAST)
+        ensure_built(copied_project, FAST)
     left = [path.name for path in (tmp_path / "cache").rglob("*")]
     assert left and not [name for name in left if name.startswith(".store-")]
 
@@ -152,7 +154,8 @@ def test_the_asserted_view_queries_a_store_of_the_sources_alone(project):
     by graph, as the reasoned store's without the entailments, blank nodes included."""
     import pyoxigraph as ox
 
-    from kg.store import asserted_store_path, build_info, open_store
+    from kg.asserted import ensure_asserted_store
+    from kg.store import open_store
 
     view = open_store(project, reasoned=False)
     by_pattern = {}
@@ -162,7 +165,7 @@ def test_the_asserted_view_queries_a_store_of_the_sources_alone(project):
     counted = {row["g"].value if row["g"] else "": int(row["n"].value) for row in view.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g")}
     assert counted == {graph: len(quads) for graph, quads in by_pattern.items()}
-    assert counted[""] == build_info(project)["asserted"]
+    assert counted[""] == ensure_built(project).info()["asserted"]
     without_blank_nodes = {str(quad) for quads in by_pattern.values() for quad in quads if "_:" not in str(quad)}
     stored = view.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } "
                         "FILTER (!isBlank(?s) && !isBlank(?o)) }")
@@ -172,8 +175,8 @@ def test_the_asserted_view_queries_a_store_of_the_sources_alone(project):
         PREFIX prov: <http://www.w3.org/ns/prov#>
         ASK { GRAPH ?g { ?fact ap:evidence ?evidence } ?evidence prov:wasQuotedFrom ?document }""")
     assert bool(evidence_joins) is True
-    stored_at = asserted_store_path(project).stat().st_mtime_ns
-    assert asserted_store_path(project).stat().st_mtime_ns == stored_at
+    stored_at = ensure_asserted_store(project).stat().st_mtime_ns
+    assert ensure_asserted_store(project).stat().st_mtime_ns == stored_at
 
 
 def test_two_commands_storing_the_asserted_graph_at_once_take_turns(copied_project):
@@ -181,11 +184,12 @@ def test_two_commands_storing_the_asserted_graph_at_once_take_turns(copied_proje
     and uses it, and nothing is left behind."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kg.store import asserted_store_path, open_store
+    from kg.asserted import ensure_asserted_store
+    from kg.store import open_store
 
-    build = build_dir(copied_project)
+    build = ensure_built(copied_project).directory
     with ThreadPoolExecutor(max_workers=2) as pool:  # each thread's flock is its own, as two processes' are
-        paths = list(pool.map(lambda _: asserted_store_path(copied_project), range(2)))
+        paths = list(pool.map(lambda _: ensure_asserted_store(copied_project), range(2)))
     assert paths == [build / "asserted"] * 2
     assert [path.name for path in build.iterdir() if path.name.startswith(".asserted-")] == []
     asserted = open_store(copied_project, reasoned=False)
@@ -195,10 +199,8 @@ def test_two_commands_storing_the_asserted_graph_at_once_take_turns(copied_proje
 # --- pinned saved queries (kg.pinned) ---------------------------------------------------
 
 def _pins(project):
-    from kg.pinned import PinnedAnswers
-    from kg.store import PINNED
 
-    return PinnedAnswers(build_dir(project) / PINNED)
+    return ensure_built(project).pinned
 
 
 def test_the_build_pins_the_answer_of_every_pinned_saved_query(project):
@@ -212,7 +214,7 @@ def test_the_build_pins_the_answer_of_every_pinned_saved_query(project):
 
 def test_a_pinned_query_is_answered_from_its_pin_without_asking_the_store(project, monkeypatch):
     from kg.queries import find_saved_query
-    from kg.store import GraphView
+    from kg.view import GraphView
 
     delegates = find_saved_query(project.queries_dir, "delegates")
     engine = open_engine(project)
@@ -282,7 +284,7 @@ def test_a_pinned_answer_reads_back_as_it_was(project):
 
 def test_a_pinned_query_run_with_a_parameter_is_asked_of_the_store(project, monkeypatch):
     from kg.queries import find_saved_query
-    from kg.store import GraphView
+    from kg.view import GraphView
 
     heads = find_saved_query(project.queries_dir, "heads-over-time")
     assert heads.pinned and heads.pins(heads.bind({}))

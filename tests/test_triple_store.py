@@ -22,8 +22,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL
 
 from kg.cli import cli
+from kg.load import load_into_server
 from kg.queries import load_saved_queries
-from kg.remote import Connection, RemoteEngine, load_into_server
+from kg.remote import Connection, RemoteEngine
 from kg.store import open_engine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -306,7 +307,7 @@ def test_kg_serve_answers_the_sparql_protocol_and_a_query_page_then_stops(tmp_pa
 # --- how a graph travels: requests of bounded size, blank nodes as skolem IRIs -----------
 
 def test_a_large_graph_goes_in_several_requests_and_replace_still_replaces(oxigraph_server):
-    from kg.remote import upload_graphs
+    from kg.load import upload_graphs
 
     graph = "https://example.org/graph/large"
     lines = [f"<https://example.org/s{n}> <https://example.org/p> \"{n}\" .\n".encode() for n in range(2500)]
@@ -339,7 +340,7 @@ def test_a_blank_node_is_named_after_what_it_says_and_what_points_at_it():
 def test_blank_nodes_become_skolem_iris_but_text_in_literals_stays(tmp_path):
     from concurrent.futures import Future
 
-    from kg.remote import SKOLEM_BASE, _skolemized_chunks, skolem_iris
+    from kg.load import SKOLEM_BASE, _skolemized_chunks, skolem_iris
 
     default_graph = tmp_path / "default.nt"
     default_graph.write_text(

@@ -37,9 +37,10 @@ class KgGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx):
-        from ..store import StoreDamaged, discard_damaged
+        from ..build import discard_damaged
 
         # invoke() consumes the subcommand's arguments; a second run needs them back
+        from ..errors import StoreDamaged
         arguments = [*(getattr(ctx, "_protected_args", None) or ctx.protected_args), *ctx.args]
         try:
             with sigterm_as_interrupt():

@@ -61,8 +61,8 @@ def report(fmt, fail_on):
         kg report
         kg report --fail-on warning --format tsv
     """
-    from ..checks import SEVERITIES, format_report, load_checks, run_checks
     from ..store import open_engine
+    from ..validate import SEVERITIES, format_report, load_checks, run_checks
 
     results = run_checks(open_engine(), load_checks(project().queries_dir / "report"))
     echo_text(format_report(results, fmt))

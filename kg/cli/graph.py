@@ -57,7 +57,7 @@ def validate(files, fmt, sources):
         kg validate --format json new-round.ttl
     """
     if files:
-        from ..curate import check_new_file, check_new_files
+        from ..validate import check_new_file, check_new_files
 
         if fmt == "turtle":
             raise click.UsageError("--format turtle is for the shipped graph; use text or json with FILES")
@@ -66,14 +66,14 @@ def validate(files, fmt, sources):
             report = check_new_file(path, sources_dir=sources)
             valid = f"{path}: valid: its facts conform to the shapes and pass every rule."
             echo_text(report.to_json() if fmt == "json" else report.to_text(valid) if len(files) > 1 else report.to_text())
-            failed += 0 if report.ok else 1
+            failed += 0 if report.conforms else 1
         if failed:
             raise KgCommandError(NegativeResult(f"{failed} of {len(files)} file(s) not valid"))
         if len(files) > 1:  # each may be valid alone and clash with another (two rounds numbered 23)
             together = check_new_files(list(files), sources_dir=sources)
             valid = f"Together: the {len(files)} files conform to the shapes and pass every rule."
             echo_text(together.to_json() if fmt == "json" else together.to_text(valid))
-            if not together.ok:
+            if not together.conforms:
                 raise KgCommandError(NegativeResult(f"the {len(files)} files are valid one by one, not together"))
         return
     from ..validate import validate_shipped

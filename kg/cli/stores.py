@@ -33,7 +33,8 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
         kg load --endpoint http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store --replace
         kg load --endpoint http://localhost:3030/astana/sparql --graph-store http://localhost:3030/astana/data --reasoned
     """
-    from ..remote import Connection, load_into_server
+    from ..load import load_into_server
+    from ..remote import Connection
 
     bar = _UploadBar()
     try:

@@ -1,0 +1,363 @@
+"""The build: the derived graph, made once into .kg-cache/<fingerprint>/ and reused while the sources are unchanged.
+
+Parsing the Turtle and computing the OWL RL closure take seconds (a minute
+at a million triples); a query takes milliseconds. So the first command after
+a change builds
+
+    .kg-cache/<fingerprint>/store/   a pyoxigraph (RocksDB) store holding
+        - one named graph per source (its file's triples),
+        - the default graph: the merge of all sources, each triple once, and
+          what OWL RL adds about our own terms,
+        - .../resource/graph/inferred: what OWL RL adds, again, on its own,
+    .kg-cache/<fingerprint>/pinned/      the answers of the pinned saved queries (kg.pinned)
+    .kg-cache/<fingerprint>/search.sqlite  names and full text, for kg describe and kg search (kg.text_index)
+    .kg-cache/<fingerprint>/built.json   written last: engines used and counts
+    .kg-cache/<fingerprint>/asserted/    the sources without the entailments, stored
+        by the first command that queries them (--no-reason; kg.asserted)
+    .kg-cache/<fingerprint>/<name>.json  what a command worked out once from this
+        build (validation findings, the rules' rows), keyed on what else it
+        depends on (:meth:`Build.recall`)
+
+and every later command opens that store read-only (kg.store), at any size.
+The fingerprint (kg.fingerprint) covers everything the build depends on, so a
+changed file is always seen. $KG_CACHE_DIR moves the cache.
+
+:class:`Build` names the files; :func:`ensure_built` makes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+from .errors import InputError, StoreDamaged
+from .files import write_atomically
+from .fingerprint import cache_dir, fingerprint
+from .lock import exclusive
+from .pinned import PinnedAnswers, pin_saved_queries
+from .prefixes import INFERRED_GRAPH
+from .project import Project, default_project
+from .settings import Engines, choose
+from .staging import BackgroundLoader, bulk_load, compact, discard, stage
+from .text_index import FILE as SEARCH_INDEX
+from .view import GraphView
+
+Progress = Callable[[str], None]
+BUILDING = "another kg command building the graph"  # what a command waiting for the build's lock says
+
+
+@dataclass(frozen=True)
+class Build:
+    """One build, .kg-cache/<fingerprint>/, and the name of every file in it; naming one never builds it."""
+
+    directory: Path
+
+    @property
+    def fingerprint(self) -> str:
+        return self.directory.name
+
+    @property
+    def store_dir(self) -> Path:
+        """The reasoned store."""
+        return self.directory / "store"
+
+    @property
+    def info_file(self) -> Path:
+        """built.json, written last: the build is whole when it is there and its files match it."""
+        return self.directory / "built.json"
+
+    @property
+    def asserted_dir(self) -> Path:
+        """The store of the sources without the entailments (kg.asserted)."""
+        return self.directory / "asserted"
+
+    @property
+    def asserted_record(self) -> Path:
+        return self.directory / "asserted.json"
+
+    @property
+    def pinned(self) -> PinnedAnswers:
+        """The answers of the pinned saved queries (kg.pinned)."""
+        return PinnedAnswers(self.directory / "pinned")
+
+    @property
+    def search_index(self) -> Path:
+        return self.directory / SEARCH_INDEX
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by whoever builds (or clears) this build; beside it, so that clearing leaves it alone."""
+        return self.directory.parent / f".{self.directory.name}.lock"
+
+    def info(self) -> dict:
+        """What the build recorded: engines, seconds per step, triple counts."""
+        return json.loads(self.info_file.read_text(encoding="utf-8"))
+
+    def recall(self, name: str):
+        """What :meth:`remember` kept under ``name`` for this build, or None; a damaged or edited file is never trusted."""
+        try:
+            stored = json.loads((self.directory / f"{name}.json").read_text(encoding="utf-8"))
+            if stored["sha256"] == _digest(stored["value"]):
+                return stored["value"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def remember(self, name: str, value) -> None:
+        """Keep ``value`` (JSON) for this build under ``name``, which says what else it depends on.
+
+        A cache that cannot be written only costs the work again.
+        """
+        try:
+            write_atomically(self.directory / f"{name}.json",
+                             json.dumps({"value": value, "sha256": _digest(value)}, ensure_ascii=False))
+        except OSError:
+            pass
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def current_build(project: Project | None = None, engines: Engines | None = None) -> Build:
+    """The build the sources as they are now call for, whether or not it is built yet."""
+    project = project or default_project()
+    return Build(cache_dir(project) / fingerprint(project, engines))
+
+
+def ensure_built(project: Project | None = None, engines: Engines | None = None,
+                 progress: Progress | None = None) -> Build:
+    """The current build, building it first if the sources changed or it is damaged.
+
+    Builders take turns under a lock on the build; a build that finds the
+    store damaged or half-built (a killed build) says so in one line and
+    starts again from nothing.
+    """
+    project = project or default_project()
+    engines = engines or choose(project=project)
+    build = current_build(project, engines)
+    directory = build.directory
+    if _damage(directory) is None:
+        _mark_in_use(project, directory)
+        return build
+    directory.mkdir(parents=True, exist_ok=True)
+    with exclusive(build.lock_file, BUILDING):
+        problem = _damage(directory)  # another command may have built it while this one waited
+        if problem is not None:
+            if problem:
+                _notice(f"the cached graph in {directory} was damaged ({problem}); rebuilding it")
+            clear(directory)
+            _mark_in_use(project, directory)
+            _build(project, build, engines, progress or _stderr_progress)
+    return build
+
+
+def _damage(directory: Path) -> str | None:
+    """None if the build is whole, "" if there is none yet, else what is wrong with it.
+
+    built.json, written last, lists every file of the store with its size;
+    RocksDB's own checksums catch a flipped bit when the block is read (see
+    StoreDamaged).
+    """
+    try:
+        info = json.loads((directory / "built.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "a build was cut short" if directory.is_dir() and any(directory.iterdir()) else ""
+    except (OSError, ValueError) as error:
+        return f"built.json cannot be read: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+    files = info.get("store_files") if isinstance(info, dict) else None
+    if not isinstance(files, dict) or info.get("fingerprint") != directory.name:
+        return "built.json is not this build's record"
+    return manifest_problem(directory / "store", files)
+
+
+def manifest_problem(store: Path, recorded: dict) -> str | None:
+    present = store_files(store)
+    for name, size in sorted(recorded.items()):
+        if name not in present:
+            return f"store/{name} is missing"
+        if present[name] != size:
+            return f"store/{name} has {present[name]} bytes, {size} when built"
+    return None
+
+
+def store_files(store: Path) -> dict[str, int]:
+    """The files of a closed store and their sizes; RocksDB's logs change with every opening and are left out."""
+    if not store.is_dir():
+        return {}
+    return {path.name: path.stat().st_size for path in store.iterdir()
+            if path.is_file() and not path.name.startswith("LOG")}
+
+
+def clear(directory: Path) -> None:
+    """Empty a build directory: what a killed or damaged build left, and everything derived from it."""
+    for path in directory.iterdir():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def discard_damaged(damage: StoreDamaged) -> None:
+    """Remove a build whose store turned out damaged, so that the next use rebuilds it."""
+    _notice(f"{damage}; rebuilding it")
+    with exclusive(Build(damage.directory).lock_file, BUILDING):
+        if damage.directory.is_dir():
+            clear(damage.directory)
+
+
+def _notice(message: str) -> None:
+    print(f"kg: {message}", file=sys.stderr, flush=True)
+
+
+def _stderr_progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"kg: {message}", file=sys.stderr, flush=True)
+
+
+def _build(project: Project, build: Build, engines: Engines, progress: Progress) -> None:
+    import pyoxigraph as ox
+
+    from .dataset import merged_statements, named_graph_lines, read_sources  # rdflib: only when building
+    from .engines import OxigraphEngine
+    from .reason import infer_statements
+    from .text_index import build_index
+
+    directory = build.directory
+    timings = {}
+    started = time.perf_counter()
+    progress(f"parsing {len(project.input_files())} files ({engines.parser})")
+    # The graph travels as N-Triples text from the parser to the disk store:
+    # text is what both Oxigraph and the rules read fastest.
+    sources = read_sources(project, engines.parser)
+    named = named_graph_lines(sources)
+    statements = merged_statements(sources)
+    del sources
+    timings["parse"] = round(time.perf_counter() - started, 3)
+    directory.mkdir(parents=True, exist_ok=True)
+    # Build beside the final place and rename into place, so that a reader never
+    # opens half a store and concurrent builders do not collide.
+    building = Path(tempfile.mkdtemp(dir=directory, prefix=".store-"))
+    loading = None
+    try:
+        store = ox.Store(str(building))
+        # Oxigraph's bulk loader stores the asserted quads on the other core while
+        # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
+        # mention one wait for the last load, with the entailments about them.
+        counts = {"asserted": len(statements), "quads": len(named) + len(statements)}
+        last = building.with_suffix(".last.nq")
+        first = stage(building, chain(named, (f"{statement} ." for statement in statements)), last)
+        del named
+        loading = BackgroundLoader(store, first)
+        progress(f"reasoning over {len(statements):,} triples ({engines.reasoner}) while storing")
+        started = time.perf_counter()
+        inferred = infer_statements(statements, engines.reasoner)
+        timings["reason"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        rest = stage(building, (f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
+                                 for statement in inferred), last, first=len(first))
+        counts["inferred"] = len(inferred)
+        counts["quads"] += 2 * len(inferred)
+        del statements, inferred
+        progress(f"storing {counts['quads']:,} quads")
+        loading.add(rest)
+        bulk_load(store, last)
+        loading.join()
+        timings["store"] = round(time.perf_counter() - started, 3)
+        progress("compacting the store")
+        started = time.perf_counter()
+        compact(store)
+        timings["compact"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        _pin_saved_queries(project, OxigraphEngine(GraphView(store, reasoned=True)), build, progress)
+        timings["pin"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        progress("indexing names and text")
+        counts.update(build_index(store, build.search_index))
+        timings["index"] = round(time.perf_counter() - started, 3)
+        del store
+    except BaseException:
+        # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.
+        if loading is not None:
+            loading.abandon()
+        discard(building)
+        raise
+    final = build.store_dir
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(building, final)
+    info = {"engines": engines.describe(), "seconds": timings, **counts,
+            "fingerprint": directory.name, "store_files": store_files(final)}
+    write_atomically(build.info_file, json.dumps(info, indent=2) + "\n")
+    _prune(directory)
+
+
+def _pin_saved_queries(project: Project, engine, build: Build, progress: Progress) -> list[str]:
+    """Answer the pinned saved queries on the reasoned store and pin the answers (kg.pinned)."""
+    from .queries import read_saved_query
+
+    queries = []
+    for path in sorted(project.queries_dir.glob("*.rq")):
+        try:
+            queries.append(read_saved_query(path))
+        except InputError:
+            continue  # reported when that query is run, not by every command
+    return pin_saved_queries(queries, engine, build.pinned, progress)
+
+
+CHECKOUTS = "checkouts"  # in the cache directory: which build each checkout uses
+
+
+def _mark_in_use(project: Project, directory: Path) -> None:
+    """Record that ``project``'s checkout uses this build, so that no other checkout's prune removes it."""
+    name = hashlib.sha256(str(project.root.resolve()).encode("utf-8")).hexdigest()[:16]
+    record = directory.parent / CHECKOUTS / f"{name}.json"
+    entry = json.dumps({"root": str(project.root.resolve()), "build": directory.name})
+    try:
+        if record.read_text(encoding="utf-8") == entry:
+            return
+    except OSError:
+        pass
+    try:
+        write_atomically(record, entry)
+    except OSError:
+        pass  # a cache that cannot be written: nothing to protect
+
+
+def _prune(keep: Path) -> None:
+    """Remove the builds of earlier versions of the sources that no checkout uses any more.
+
+    A $KG_CACHE_DIR may be shared by several checkouts: each keeps the build
+    its record names (a checkout that is gone keeps nothing), and a build
+    another command is making (its lock is held) is left alone.
+    """
+    in_use = {keep.name}
+    for record in (keep.parent / CHECKOUTS).glob("*.json"):
+        try:
+            entry = json.loads(record.read_text(encoding="utf-8"))
+            root, build = Path(entry["root"]), entry["build"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if root.is_dir():
+            in_use.add(build)
+        else:
+            record.unlink(missing_ok=True)
+    for other in keep.parent.iterdir():
+        if other.name in in_use or not other.is_dir() or len(other.name) != len(keep.name) or other.name == CHECKOUTS:
+            continue
+        lock = keep.parent / f".{other.name}.lock"
+        try:
+            with exclusive(lock, BUILDING, wait_seconds=0):
+                shutil.rmtree(other, ignore_errors=True)
+                lock.unlink(missing_ok=True)
+        except InputError:
+            continue  # being built right now

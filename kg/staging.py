@@ -1,0 +1,111 @@
+"""Bulk loading a store under construction: N-Quads staged in files beside it, loaded on another thread.
+
+Oxigraph's bulk loader is its fastest way in, but it holds about 1 GB per
+million quads of one call and gives blank nodes fresh ids on every call; so
+the quads are staged in chunks, those with blank nodes all in one last file,
+and loaded in turn by a thread while the caller goes on (kg.build reasons
+meanwhile).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+
+def discard(building: Path) -> None:
+    """Remove a store left half-built, and the files staged beside it."""
+    shutil.rmtree(building, ignore_errors=True)
+    for leftover in building.parent.glob(building.name + ".*"):
+        leftover.unlink(missing_ok=True)
+
+
+# Oxigraph's bulk loader holds about 1 GB per million quads of one call, so
+# quads go in calls of this size, except those with blank nodes (see kg.build).
+CHUNK_QUADS = 400_000
+
+
+def stage(building: Path, lines, last: Path, first: int = 0) -> list:
+    """Append the N-Quads lines that mention a blank node to ``last``, the one load
+    they all share; write the others in chunks (see write_chunks) and return those."""
+    plain = []
+    with last.open("a", encoding="utf-8") as out:
+        for line in lines:
+            if "_:" in line:
+                out.write(f"{line}\n")
+            else:
+                plain.append(line)
+    return write_chunks(building, plain, first)
+
+
+def write_chunks(building: Path, lines: list, first: int = 0) -> list:
+    """Write N-Quads lines into files of CHUNK_QUADS lines each, beside the store being built."""
+    documents = []
+    for number, begin in enumerate(range(0, len(lines), CHUNK_QUADS), start=first):
+        document = building.with_suffix(f".{number}.nq")
+        with document.open("w", encoding="utf-8") as out:
+            out.writelines(f"{line}\n" for line in lines[begin:begin + CHUNK_QUADS])
+        documents.append(document)
+    return documents
+
+
+def bulk_load(store, document: Path) -> None:
+    """Load an N-Quads file with Oxigraph's bulk loader, then remove it."""
+    import pyoxigraph as ox
+
+    try:
+        store.bulk_load(path=str(document), format=ox.RdfFormat.N_QUADS, lenient=True)  # parsed once already
+    finally:
+        document.unlink()
+
+
+def compact(store) -> None:
+    """Merge the files that each bulk load left into one sorted run per index.
+
+    Every bulk load adds its own files, and a lookup searches each of them: at a
+    million triples the saved queries ran up to twice as slow on the store as
+    loaded as on the compacted one, and compacting costs the build about 5 s.
+    """
+    store.flush()
+    store.optimize()
+
+
+class BackgroundLoader:
+    """:func:`bulk_load` of each document in turn, in a thread (Oxigraph lets go of the GIL).
+
+    add() queues more documents; join() waits for all, and re-raises a load's
+    error in the calling thread; abandon() skips what is still queued.
+    """
+
+    def __init__(self, store, documents: list):
+        import queue
+        import threading
+
+        self.queue, self.error, self.abandoned = queue.Queue(), None, False
+        self.add(documents)
+
+        def load():
+            while (document := self.queue.get()) is not None:
+                try:
+                    if self.error is None and not self.abandoned:
+                        bulk_load(store, document)
+                except BaseException as error:
+                    self.error = error
+
+        self.thread = threading.Thread(target=load, name="kg-bulk-load")
+        self.thread.start()
+
+    def add(self, documents: list) -> None:
+        for document in documents:
+            self.queue.put(document)
+
+    def join(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        self.abandoned = True
+        self.queue.put(None)
+        self.thread.join()
