@@ -41,11 +41,11 @@ def main() -> None:
     from kg.build import ensure_built
     from kg.project import default_project
     from kg.queries import load_saved_queries
-    from kg.store import open_engine
+    from kg.store import open_sparql
 
     project = default_project()
     ensure_built(project)
-    engine = open_engine(project)
+    engine = open_sparql(project)
     queries = load_saved_queries(project.queries_dir)
     print(f"Medians of {args.runs}, seconds:\n")
     print("| saved query | rows | sorted | unsorted | as Python rows | as TSV | Python sort |")

@@ -30,7 +30,7 @@ from gen import generate, query_values  # noqa: E402
 from kg.load import load_into_server  # noqa: E402
 from kg.project import Project, default_project  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
-from kg.remote import Connection, RemoteEngine
+from kg.remote import Connection, RemoteSparql
 from kg.serve import start_oxigraph  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def timed(action, runs: int) -> float:
 
 
 def query_latencies(endpoint: str, runs: int, values: dict | None = None) -> dict[str, float]:
-    engine = RemoteEngine(endpoint, Connection(timeout=600))
+    engine = RemoteSparql(endpoint, Connection(timeout=600))
     saved = load_saved_queries(default_project().queries_dir)
     values = values or {}
     return {name: timed(lambda q=query, n=name: engine.query(q.bind(values.get(n, {}))), runs)

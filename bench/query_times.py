@@ -57,15 +57,15 @@ def main() -> None:
     from kg.build import ensure_built
     from kg.project import default_project
     from kg.queries import load_saved_queries, read_saved_query
-    from kg.remote import Connection, RemoteEngine
-    from kg.store import open_engine
+    from kg.remote import Connection, RemoteSparql
+    from kg.store import open_sparql
 
     project = default_project()
     if args.endpoint:
-        engine = RemoteEngine(args.endpoint, Connection(timeout=600))
+        engine = RemoteSparql(args.endpoint, Connection(timeout=600))
     else:
         ensure_built(project)
-        engine = open_engine(project)
+        engine = open_sparql(project)
     queries = load_saved_queries(project.queries_dir)
     values = query_values(project.root)  # a generated graph's own entities for the parameters
     names = args.names or sorted(queries)
@@ -91,9 +91,9 @@ def main() -> None:
     if args.other_store:
         import pyoxigraph as ox
 
-        from kg.engines import OxigraphEngine
+        from kg.sparql import OxigraphSparql
 
-        other = OxigraphEngine(ox.Store.read_only(args.other_store))
+        other = OxigraphSparql(ox.Store.read_only(args.other_store))
         print("| saved query | other store (s) | built store (s) | ratio | rows | same rows |")
         print("|---|---|---|---|---|---|")
         for name in names:

@@ -17,7 +17,7 @@ with wait4) is its own. Steps:
     query            every saved query on the built store, as `kg query` asks it (a pinned query's
                      answer read back); the figure is the slowest query (oxigraph | rdflib)
     validate         SHACL on the whole graph (pyshacl | pyshacl-turbo)
-    validate-file    kg validate of a new 24-triple file against the built graph (auto engines)
+    validate-file    kg validate of a new 24-triple file against the built graph (auto engine)
 
 The reference engines (rdflib, owlrl, pySHACL) take minutes at 1M triples, so
 by default they run up to --reference-max triples and are marked "-" above.
@@ -113,22 +113,22 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
         return time.perf_counter() - started
     if step == "build":
         from kg.build import ensure_built
-        from kg.settings import choose
+        from kg.engine import choose
 
-        engines = choose(engine, project)
+        engine = choose(engine, project)
         with tempfile.TemporaryDirectory() as fresh:
             os.environ["KG_CACHE_DIR"] = fresh
             started = time.perf_counter()
-            ensure_built(project, engines, progress=lambda message: None)
+            ensure_built(project, engine, progress=lambda message: None)
             return time.perf_counter() - started
     if step == "query":
         from gen import query_values
 
         from kg.queries import load_saved_queries
-        from kg.store import open_engine
+        from kg.store import open_sparql
 
         os.environ["KG_ENGINE"] = "fast"  # the store was built with the fast engines
-        graph = open_engine(project, engine=engine)
+        graph = open_sparql(project, query=engine)
         slowest = 0.0
         values = query_values(project.root)
         for name, query in load_saved_queries(project.queries_dir).items():
@@ -138,13 +138,13 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
             slowest = max(slowest, time.perf_counter() - started)
         return slowest
     if step == "validate":
-        from kg.settings import choose
+        from kg.engine import choose
         from kg.validate import validate_project
 
         os.environ["KG_ENGINE"] = "fast"
-        engines = choose(f"validator={engine}" if engine != "auto" else "auto", project)
+        engine = choose(f"validator={engine}" if engine != "auto" else "auto", project)
         started = time.perf_counter()
-        validate_project(project, use_cache=False, engines=engines)
+        validate_project(project, use_cache=False, engine=engine)
         return time.perf_counter() - started
     if step == "validate-file":
         from kg.validate import check_new_file

@@ -25,9 +25,8 @@ def ensure_asserted_store(project: Project | None = None) -> Path:
 
     It holds what the reasoned store holds minus the entailments: one named
     graph per source and their merge as the default graph. It is stored from the
-    sources again rather than copied out of the reasoned store: at a million
-    triples Oxigraph takes about a minute to write its graphs out, and parsing
-    the sources takes five seconds.
+    sources again rather than copied out of the reasoned store: Oxigraph writes
+    its graphs out far slower than it parses the sources (docs/design-figures.md).
     """
     import pyoxigraph as ox
 

@@ -1,8 +1,7 @@
 """The build: the derived graph, made once into .kg-cache/<fingerprint>/ and reused while the sources are unchanged.
 
-Parsing the Turtle and computing the OWL RL closure take seconds (a minute
-at a million triples); a query takes milliseconds. So the first command after
-a change builds
+Parsing the Turtle and computing the OWL RL closure take far longer than a
+query (docs/engines-and-scale.md). So the first command after a change builds
 
     .kg-cache/<fingerprint>/store/   a pyoxigraph (RocksDB) store holding
         - one named graph per source (its file's triples),
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
+from .engine import Engine, choose
 from .errors import InputError, StoreDamaged
 from .files import write_atomically
 from .fingerprint import cache_dir, fingerprint
@@ -46,7 +46,6 @@ from .lock import exclusive
 from .pinned import PinnedAnswers, pin_saved_queries
 from .prefixes import INFERRED_GRAPH
 from .project import Project, default_project
-from .settings import Engines, choose
 from .staging import BackgroundLoader, bulk_load, compact, discard, stage
 from .text_index import FILE as SEARCH_INDEX
 from .view import GraphView
@@ -128,13 +127,13 @@ def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def current_build(project: Project | None = None, engines: Engines | None = None) -> Build:
+def current_build(project: Project | None = None, engine: Engine | None = None) -> Build:
     """The build the sources as they are now call for, whether or not it is built yet."""
     project = project or default_project()
-    return Build(cache_dir(project) / fingerprint(project, engines))
+    return Build(cache_dir(project) / fingerprint(project, engine))
 
 
-def ensure_built(project: Project | None = None, engines: Engines | None = None,
+def ensure_built(project: Project | None = None, engine: Engine | None = None,
                  progress: Progress | None = None) -> Build:
     """The current build, building it first if the sources changed or it is damaged.
 
@@ -143,8 +142,8 @@ def ensure_built(project: Project | None = None, engines: Engines | None = None,
     starts again from nothing.
     """
     project = project or default_project()
-    engines = engines or choose(project=project)
-    build = current_build(project, engines)
+    engine = engine or choose(project=project)
+    build = current_build(project, engine)
     directory = build.directory
     if _damage(directory) is None:
         _mark_in_use(project, directory)
@@ -157,7 +156,7 @@ def ensure_built(project: Project | None = None, engines: Engines | None = None,
                 _notice(f"the cached graph in {directory} was damaged ({problem}); rebuilding it")
             clear(directory)
             _mark_in_use(project, directory)
-            _build(project, build, engines, progress or _stderr_progress)
+            _build(project, build, engine, progress or _stderr_progress)
     return build
 
 
@@ -224,21 +223,21 @@ def _stderr_progress(message: str) -> None:
         print(f"kg: {message}", file=sys.stderr, flush=True)
 
 
-def _build(project: Project, build: Build, engines: Engines, progress: Progress) -> None:
+def _build(project: Project, build: Build, engine: Engine, progress: Progress) -> None:
     import pyoxigraph as ox
 
     from .dataset import merged_statements, named_graph_lines, read_sources  # rdflib: only when building
-    from .engines import OxigraphEngine
     from .reason import infer_statements
+    from .sparql import OxigraphSparql
     from .text_index import build_index
 
     directory = build.directory
     timings = {}
     started = time.perf_counter()
-    progress(f"parsing {len(project.input_files())} files ({engines.parser})")
+    progress(f"parsing {len(project.input_files())} files ({engine.parser})")
     # The graph travels as N-Triples text from the parser to the disk store:
     # text is what both Oxigraph and the rules read fastest.
-    sources = read_sources(project, engines.parser)
+    sources = read_sources(project, engine.parser)
     named = named_graph_lines(sources)
     statements = merged_statements(sources)
     del sources
@@ -258,9 +257,9 @@ def _build(project: Project, build: Build, engines: Engines, progress: Progress)
         first = stage(building, chain(named, (f"{statement} ." for statement in statements)), last)
         del named
         loading = BackgroundLoader(store, first)
-        progress(f"reasoning over {len(statements):,} triples ({engines.reasoner}) while storing")
+        progress(f"reasoning over {len(statements):,} triples ({engine.reasoner}) while storing")
         started = time.perf_counter()
-        inferred = infer_statements(statements, engines.reasoner)
+        inferred = infer_statements(statements, engine.reasoner)
         timings["reason"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         rest = stage(building, (f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
@@ -278,7 +277,7 @@ def _build(project: Project, build: Build, engines: Engines, progress: Progress)
         compact(store)
         timings["compact"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        _pin_saved_queries(project, OxigraphEngine(GraphView(store, reasoned=True)), build, progress)
+        _pin_saved_queries(project, OxigraphSparql(GraphView(store, reasoned=True)), build, progress)
         timings["pin"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         progress("indexing names and text")
@@ -295,7 +294,7 @@ def _build(project: Project, build: Build, engines: Engines, progress: Progress)
     if final.exists():
         shutil.rmtree(final)
     os.replace(building, final)
-    info = {"engines": engines.describe(), "seconds": timings, **counts,
+    info = {"engines": engine.describe(), "seconds": timings, **counts,
             "fingerprint": directory.name, "store_files": store_files(final)}
     write_atomically(build.info_file, json.dumps(info, indent=2) + "\n")
     _prune(directory)

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .engine import choose
 from .files import write_atomically
 from .project import Project
-from .settings import choose
 
 CACHE_FORMAT = "4"
 
@@ -24,10 +24,10 @@ CACHE_FORMAT = "4"
 _BUILDERS = ("turtle.py", "dataset.py", "reason.py", "build.py", "staging.py")
 
 
-def fingerprint(project: Project, engines=None) -> str:
+def fingerprint(project: Project, engine=None) -> str:
     """A hash of every input file's path and content, the deriving code, and the build engines."""
-    engines = engines or choose(project=project)
-    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engines.parser}/{engines.reasoner}".encode())
+    engine = engine or choose(project=project)
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engine.parser}/{engine.reasoner}".encode())
     for name in _BUILDERS:
         digest.update((Path(__file__).parent / name).read_bytes())
     files = project.input_files()
@@ -45,8 +45,9 @@ RACY_SECONDS = 2.0
 def _content_digests(project: Project, paths: list) -> list[str]:
     """The SHA-256 of each file's content, reused while its size, times and inode are unchanged.
 
-    As git does for its index: at a million triples, hashing 144 MB of Turtle
-    cost every command 0.4 s. The digests are kept in the cache directory.
+    As git does for its index: hashing every file again would cost every
+    command as much as the command itself at a million triples
+    (docs/design-figures.md). The digests are kept in the cache directory.
     """
     record = cache_dir(project) / "digests.json"
     try:

@@ -14,13 +14,21 @@ import json
 from .terms import Result, Term
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
-GRAPH_FORMATS = ("turtle", "nt", "jsonld")
+# RDF formats are named as their files' extensions, in every command: ttl, nt, nq, trig, jsonld, rdfxml.
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+# The other spellings of those names that every command accepts as well.
+OTHER_SPELLINGS = {"turtle": "ttl", "n-triples": "nt", "n-quads": "nq", "json-ld": "jsonld"}
+
+
+def canonical_format(name: str) -> str:
+    """A format's one name (``turtle`` -> ``ttl``); a name that is not another spelling is returned as it is."""
+    return OTHER_SPELLINGS.get(name.lower(), name)
 
 
 def format_result(result: Result, fmt: str) -> str:
     """The result as text in the given format (one of RESULT_FORMATS or GRAPH_FORMATS)."""
     if result.form == "graph":
-        return format_triples(result.triples, "turtle" if fmt in RESULT_FORMATS else fmt)
+        return format_triples(result.triples, "ttl" if fmt in RESULT_FORMATS else fmt)
     writer = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _xml, "md": _markdown}[fmt]
     return writer(result)
 
@@ -28,7 +36,7 @@ def format_result(result: Result, fmt: str) -> str:
 # --- W3C formats ----------------------------------------------------------------
 
 def escape(text: str) -> str:
-    """XML character data (xml.sax.saxutils would pull in urllib: 20 ms at every start)."""
+    """XML character data (xml.sax.saxutils would pull in urllib, slowing every start: docs/design-figures.md)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -142,7 +150,8 @@ def _markdown(result: Result) -> str:
 # --- RDF for CONSTRUCT and DESCRIBE -------------------------------------------------
 
 def format_triples(triples, fmt: str) -> str:
-    """Triples of engine-neutral terms as Turtle, N-Triples or JSON-LD."""
+    """Triples of kg.terms terms as Turtle, N-Triples or JSON-LD (``fmt`` in any spelling)."""
+    fmt = canonical_format(fmt)
     ntriples = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
     if fmt == "nt":
         return ntriples
@@ -152,4 +161,4 @@ def format_triples(triples, fmt: str) -> str:
 
     graph = bind_prefixes(Graph())
     graph.parse(data=ntriples, format="nt")
-    return graph.serialize(format={"turtle": "turtle", "jsonld": "json-ld"}[fmt])
+    return graph.serialize(format={"ttl": "turtle", "jsonld": "json-ld"}[fmt])

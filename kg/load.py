@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blank_nodes import blank_node_digests, rename_blank_nodes
-from .remote import N_TRIPLES, Connection, RemoteEngine, check_address
+from .remote import N_TRIPLES, Connection, RemoteSparql, check_address
 
 
 @dataclass
@@ -93,7 +93,7 @@ def _requests(chunks: Iterable[bytes], triples: int) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def count_on_server(engine: RemoteEngine) -> tuple[dict[str, int], int]:
+def count_on_server(engine: RemoteSparql) -> tuple[dict[str, int], int]:
     """Triples per named graph, and in the default graph, as the server reports them."""
     per_graph = engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     default = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
@@ -128,7 +128,7 @@ def load_into_server(endpoint: str, graph_store: str | None = None, replace: boo
         sizes(counts)
     report = LoadReport()
     # The store serializes each graph into a spool file on one thread while the
-    # previous one is uploading: at a million triples both take tens of seconds.
+    # previous one is uploading: at scale both take long, so they overlap.
     with tempfile.TemporaryDirectory(prefix="kg-load-") as spool:
         dumper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-dump")
         try:
@@ -142,7 +142,7 @@ def load_into_server(endpoint: str, graph_store: str | None = None, replace: boo
                                             default_graph=default_graph_of(endpoint))
         finally:
             dumper.shutdown(cancel_futures=True)
-    report.on_server, report.default_graph_on_server = count_on_server(RemoteEngine(endpoint, connection))
+    report.on_server, report.default_graph_on_server = count_on_server(RemoteSparql(endpoint, connection))
     return report
 
 

@@ -70,8 +70,7 @@ def pin_saved_queries(queries, engine, pins: PinnedAnswers, progress=lambda mess
     """Answer every pinned saved query that has no pin yet, and pin it; return their names.
 
     Oxigraph evaluates a query without holding the GIL, so the queries run on
-    every core: at a million triples the four pinned ones took 5.5 s to 6.4 s on
-    this machine's two, where one at a time they add up to about 9 s.
+    every core, sooner than one at a time (docs/design-figures.md).
     A query Oxigraph refuses is left unpinned, for `kg query` to report.
     """
     from concurrent.futures import ThreadPoolExecutor

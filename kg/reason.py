@@ -5,8 +5,8 @@
 build uses) give the entailments about this project's own terms and
 individuals that are not already asserted.
 
-- ``owlrl``: the reference (rdflib + owlrl). Exact, slow: about a minute for
-  100,000 triples.
+- ``owlrl``: the reference (rdflib + owlrl). Exact, and the slowest
+  (docs/engines-and-scale.md).
 - ``rules``: OWL 2 RL rules specialised to the ontology's own axioms and run by
   semi-naive forward chaining over integer-coded triples. The schema part
   (subclass and subproperty hierarchies, inherited domains and ranges) is
@@ -14,8 +14,8 @@ individuals that are not already asserted.
   the data. Checked against owlrl by the tests; refuses an ontology that uses
   OWL constructs it does not implement.
 - ``reasonable``: the Rust reasoner of that name. Fast on small graphs, but on
-  this ontology its memory grows faster than the data (about 0.9 GB at 100k
-  triples; killed at 24 GB on 1M), so ``auto`` never picks it.
+  this ontology its memory grows faster than the data (docs/design-figures.md),
+  so ``auto`` never picks it.
 
 Left out of every result: triples with a literal subject, ``x owl:sameAs x``,
 ``x rdf:type owl:Thing`` and ``rdfs:Resource``, and entailments about other

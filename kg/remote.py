@@ -245,7 +245,7 @@ def _credentials(url: str) -> tuple[str, str] | None:
 # Queries
 # =============================================================================
 
-class RemoteEngine:
+class RemoteSparql:
     """Sends queries to a SPARQL 1.1 Protocol endpoint; answers like the local engines."""
 
     def __init__(self, endpoint: str, connection: Connection | None = None):
@@ -254,7 +254,7 @@ class RemoteEngine:
 
     def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result:
         """The endpoint's answer to ``text``; ``pin`` is ignored: answers are pinned in the local store only."""
-        from .engines import check_read_only_query
+        from .sparql import check_read_only_query
 
         check_address(self.endpoint)
         full_text = sparql_prologue(prefixes or {}) + text

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .remote import Connection, RemoteEngine, RemoteError
+from .remote import Connection, RemoteError, RemoteSparql
 
 
 @dataclass
@@ -89,7 +89,7 @@ def start_oxigraph(location: Path, port: int | None = None, wait_seconds: float 
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
     server = LocalServer(process=process, base_url=f"http://127.0.0.1:{port}")
-    probe = RemoteEngine(server.query_url, Connection(timeout=2, retries=0))
+    probe = RemoteSparql(server.query_url, Connection(timeout=2, retries=0))
     deadline = time.monotonic() + wait_seconds
     while True:
         if process.poll() is not None:

@@ -62,9 +62,9 @@ def bulk_load(store, document: Path) -> None:
 def compact(store) -> None:
     """Merge the files that each bulk load left into one sorted run per index.
 
-    Every bulk load adds its own files, and a lookup searches each of them: at a
-    million triples the saved queries ran up to twice as slow on the store as
-    loaded as on the compacted one, and compacting costs the build about 5 s.
+    Every bulk load adds its own files, and a lookup searches each of them: the
+    saved queries run slower on the store as loaded than on the compacted one,
+    by more than compacting costs the build (docs/design-figures.md).
     """
     store.flush()
     store.optimize()

@@ -1,19 +1,24 @@
-"""The built graph opened for reading: the reasoned or asserted view, and a query engine over it.
+"""The built graph opened for reading: the reasoned or asserted view, and SPARQL over it (kg.sparql).
 
 Every command but the first after a change opens the store of the current
-build (kg.build) read-only, in milliseconds, at any size.
+build (kg.build) read-only, which is quick at any size.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .asserted import ensure_asserted_store
 from .build import Build, ensure_built
 from .errors import StoreDamaged
 from .project import Project, default_project
 from .view import GraphView
+
+if TYPE_CHECKING:
+    from .limits import Limits
+    from .sparql import OxigraphSparql, RdflibSparql
 
 
 def open_store(project: Project | None = None, reasoned: bool = True) -> GraphView:
@@ -43,28 +48,29 @@ def _first_line(error: Exception) -> str:
     return re.split(r"\s+in /|\s+The file ", line)[0][:200]
 
 
-def open_engine(project: Project | None = None, reasoned: bool = True, engine: str | None = None,
-                limits=None, allow_service: bool = False):
-    """A query engine over the cached graph: pyoxigraph (fast, the default) or rdflib; built first if need be.
+def open_sparql(project: Project | None = None, reasoned: bool = True, query: str | None = None,
+                limits: Limits | None = None, allow_service: bool = False) -> OxigraphSparql | RdflibSparql:
+    """SPARQL over the cached graph, built first if need be: by pyoxigraph (fast, the default) or rdflib.
 
-    ``limits`` (kg.limits) bound each query of the pyoxigraph engine; SERVICE is
-    refused unless ``allow_service``.
+    ``query`` names the query part of the engine (as ``--engine query=rdflib``
+    does); ``limits`` bound each query pyoxigraph answers; SERVICE is refused
+    unless ``allow_service``.
     """
-    from .engines import OxigraphEngine, RdflibEngine
-    from .settings import choose
+    from .engine import choose
+    from .sparql import OxigraphSparql, RdflibSparql
 
     project = project or default_project()
-    engine = engine or choose(project=project).query
+    query = query or choose(project=project).query
     build = ensure_built(project)
     view = _open_view(project, build, reasoned)
-    if engine == "rdflib":
+    if query == "rdflib":
         import pyoxigraph as ox
         from rdflib import Dataset
 
         dataset = Dataset()
         dataset.parse(data=ox.serialize(list(view), format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
-        return RdflibEngine(dataset)
-    return OxigraphEngine(view, pinned=build.pinned if reasoned else None,
+        return RdflibSparql(dataset)
+    return OxigraphSparql(view, pinned=build.pinned if reasoned else None,
                           limits=limits, allow_service=allow_service)
 
 

@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .engine import choose
 from .errors import InputError, KgError
 from .prefixes import PREFIXES, shorten
 from .project import Project, default_project
 from .queries import _parse_header
-from .settings import choose
 
 MAX_FILE_BYTES = 5_000_000
 _ONTOLOGY_NAMESPACES = (PREFIXES["ap"], PREFIXES["aps"])
@@ -167,7 +167,7 @@ def _turbo_report(data, shapes):
     """pyshacl-turbo's report graph; N-Triples text is validated in two threads, half the shapes each.
 
     Turbo's Rust engine lets go of the GIL, so on two cores the halves run
-    side by side (25 s become 17 s at a million triples). Every half sees all
+    side by side (docs/design-figures.md). Every half sees all
     the shapes, so a shape that refers to another (sh:node) still finds it.
     """
     import threading
@@ -300,7 +300,7 @@ def _show(node) -> str:
 # The shipped graph
 # =============================================================================
 
-def validate_project(project: Project | None = None, use_cache: bool = True, engines=None) -> Report:
+def validate_project(project: Project | None = None, use_cache: bool = True, engine=None) -> Report:
     """Validate the shipped graph against the shapes, with the chosen validator.
 
     The findings are cached, keyed on the content of ontology/ and data/ and
@@ -311,10 +311,10 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
     from .build import current_build
 
     project = project or default_project()
-    engines = engines or choose(project=project)
+    engine = engine or choose(project=project)
     # Keyed on the shapes and this code besides the build: either changes the findings.
     shapes_hash = hashlib.sha256(project.shapes_file.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
-    build, memo = current_build(project), f"validation-{engines.validator}-{shapes_hash}"
+    build, memo = current_build(project), f"validation-{engine.validator}-{shapes_hash}"
     stored = build.recall(memo) if use_cache else None
     if stored is not None:
         try:
@@ -323,7 +323,7 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
             pass  # not the findings of this code: validated again
     from .dataset import load_shapes  # rdflib: only when there is work to do
 
-    if engines.validator == "pyshacl-turbo":
+    if engine.validator == "pyshacl-turbo":
         from .dataset import asserted_text
 
         data = asserted_text(project)
@@ -331,7 +331,7 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
         from .dataset import load_dataset, merged_graph
 
         data = merged_graph(load_dataset(project))
-    report = validate_graph(data, load_shapes(project), engines.validator)
+    report = validate_graph(data, load_shapes(project), engine.validator)
     if use_cache:
         build.remember(memo, json.loads(report.to_json()))
     return report
@@ -339,11 +339,11 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
 
 def validate_shipped(project: Project | None = None, sources_dir=None, keep_report_graph: bool = False) -> Report:
     """The shipped graph against the shapes and the rules, and its quotes against ``sources_dir``."""
-    from .store import open_engine
+    from .store import open_sparql
 
     project = project or default_project()
     report = validate_project(project, use_cache=not keep_report_graph)
-    rules = run_checks(open_engine(project), load_checks(project.queries_dir / "rules"))
+    rules = run_checks(open_sparql(project), load_checks(project.queries_dir / "rules"))
     report.failed_rules = [r for r in rules if not r.passed]
     if sources_dir is not None:
         from .dataset import load_dataset, merged_graph
@@ -369,7 +369,7 @@ def validate_shipped(project: Project | None = None, sources_dir=None, keep_repo
 #and selects ``?entity ?property ?value``. Checks are found by glob, so a
 #check cannot be added and never run. A check needs no ORDER BY: its rows are
 #sorted as displayed, which at scale is far cheaper than Oxigraph sorting on
-#IRIs (80,000 findings: 16 s sorted by the store, 0.1 s here).
+#IRIs (docs/design-figures.md).
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -414,7 +414,7 @@ def load_checks(directory: Path) -> list[Check]:
 
 
 def run_checks(engine, checks: list[Check]) -> list[CheckResult]:
-    """Run every check on an engine (see kg.engines); rows as displayed terms, sorted."""
+    """Run every check on an engine (see kg.sparql); rows as displayed terms, sorted."""
     results = []
     for check in checks:
         answer = engine.query(check.text)
@@ -508,7 +508,7 @@ def check_new_files(paths: list[Path], project: Project | None = None,
         for prefix, namespace in graph.namespaces():
             new.bind(prefix, namespace, override=False)
         new += graph  # each file's blank nodes stay its own
-    engines = choose(project=project)
+    engine = choose(project=project)
     locator = Locator(files, new, project)
     report = Report(new_files=True, facts=new)
     report.findings += _structure_problems(new, locator)
@@ -526,12 +526,12 @@ def check_new_files(paths: list[Path], project: Project | None = None,
     merged = before + new
     report.findings += _schema_statements(new, merged, locator)
     shapes = load_shapes(project)
-    baseline = {(f.focus, f.path, f.message) for f in validate_graph(before, shapes, engines.validator).findings}
+    baseline = {(f.focus, f.path, f.message) for f in validate_graph(before, shapes, engine.validator).findings}
     declared = _declared_terms(merged)  # the neighbourhood holds the ontology
     not_resources = {s for s in new.subjects() if not _is_blank(s) and not str(s).startswith(_RESOURCES)}
     stated = set(new.subjects())
     touched = stated | {o for o in new.objects() if not _is_literal(o)} | _sharing_a_value(before, new)
-    for finding in validate_graph(merged, shapes, engines.validator).findings:
+    for finding in validate_graph(merged, shapes, engine.validator).findings:
         if finding.focus_node not in touched:  # seen only in part: its own check is the full validation's
             continue
         if finding.focus_node not in stated and (finding.focus, finding.path, finding.message) in baseline:
@@ -542,7 +542,7 @@ def check_new_files(paths: list[Path], project: Project | None = None,
         report.findings.append(located(locator.where(finding.focus_node), locator.name(finding.focus_node), message,
                                        severity=finding.severity))
     if report.conforms:
-        report.failed_rules = _new_rule_failures(around + links + new_triples, project, engines.reasoner)
+        report.failed_rules = _new_rule_failures(around + links + new_triples, project, engine.reasoner)
     if sources_dir is not None:
         report.findings += quote_problems(merged, Path(sources_dir), only=new, locator=locator)
     report.findings = sorted(set(report.findings), key=Finding.located_order)
@@ -718,7 +718,7 @@ def _new_rule_failures(after, project: Project, reasoner: str):
 def _built_rule_rows(project: Project, checks) -> set:
     """The rule violations of the built graph, computed once per build and kept beside it."""
     from .build import ensure_built
-    from .store import open_engine
+    from .store import open_sparql
 
     # Keyed on the rules' text too: a rule added since would otherwise find rows the
     # graph already had, and blame them on the new file.
@@ -726,7 +726,7 @@ def _built_rule_rows(project: Project, checks) -> set:
     build, memo = ensure_built(project), f"rule-rows-{rules}"
     rows = build.recall(memo)
     if not isinstance(rows, list):
-        rows = [[r.check.name, list(row)] for r in run_checks(open_engine(project), checks) for row in r.rows]
+        rows = [[r.check.name, list(row)] for r in run_checks(open_sparql(project), checks) for row in r.rows]
         build.remember(memo, rows)
     return {(name, tuple(row)) for name, row in rows}
 
@@ -735,13 +735,13 @@ def _closure_engine(triples, reasoner: str):
     """A query engine over the triples (pyoxigraph Triples) and their OWL RL entailments."""
     import pyoxigraph as ox
 
-    from .engines import OxigraphEngine
     from .reason import infer
+    from .sparql import OxigraphSparql
 
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
                       for t in [*triples, *infer(triples, reasoner)])
-    return OxigraphEngine(store)
+    return OxigraphSparql(store)
 
 
 def quote_problems(graph, sources_dir: Path, only=None, locator=None) -> list[Finding]:

@@ -361,3 +361,25 @@ def test_timeline_refuses_an_unknown_extension(tmp_path):
     result = run("timeline", "--output", str(tmp_path / "timeline.gif"))
     assert result.exit_code == 2
     assert "--output must end in .svg or .png" in result.stderr
+
+
+# --- one name per format --------------------------------------------------------------------------
+
+ROUND_7 = "CONSTRUCT { res:round-07 ?p ?o } WHERE { res:round-07 ?p ?o FILTER (!isBlank(?o)) }"
+
+
+@pytest.mark.parametrize("command, name, other", [
+    (["export", "--format"], "ttl", "turtle"),
+    (["export", "--format"], "nt", "n-triples"),
+    (["sparql", ROUND_7, "--format"], "ttl", "turtle"),
+    (["sparql", ROUND_7, "--format"], "jsonld", "json-ld"),
+    (["validate", "--format"], "ttl", "turtle"),
+], ids=lambda value: value[0] if isinstance(value, list) else value)
+def test_a_format_has_one_name_in_every_command_and_the_other_spelling_gives_the_same(command, name, other):
+    by_name, by_other = run(*command, name), run(*command, other)
+    assert (by_name.exit_code, by_other.exit_code) == (0, 0)
+    assert by_other.stdout == by_name.stdout and len(by_name.stdout) > 100
+    listed = run(command[0], "--help").stdout
+    choices = listed.split("--format [", 1)[1].split("]", 1)[0].split("|")
+    assert name in choices and other not in choices
+    assert f"{other} for {name}" in " ".join(listed.split())

@@ -351,24 +351,24 @@ def test_every_rule_has_a_fixture():
 @pytest.mark.parametrize("rule", sorted(RULE_FIXTURES))
 def test_rule_fires_on_its_fixture_after_reasoning(rule, shared_copy):
     from kg.dataset import load_dataset, merged_graph
-    from kg.engines import RdflibEngine
     from kg.project import Project
     from kg.reason import owl_rl_closure
+    from kg.sparql import RdflibSparql
     from kg.turtle import parse_turtle
     from kg.validate import load_checks, run_checks
 
     project = Project(shared_copy)
     graph = merged_graph(load_dataset(project))
     parse_turtle(BAD / f"{RULE_FIXTURES[rule]}.ttl", into=graph)
-    results = run_checks(RdflibEngine(owl_rl_closure(graph).closure), load_checks(project.queries_dir / "rules"))
+    results = run_checks(RdflibSparql(owl_rl_closure(graph).closure), load_checks(project.queries_dir / "rules"))
     assert {r.check.name for r in results if not r.passed} == {rule}
 
 
 def test_shipped_graph_passes_every_rule(shared_copy):
-    from kg.store import open_engine
+    from kg.store import open_sparql
     from kg.validate import load_checks, run_checks
 
-    assert [r.check.name for r in run_checks(open_engine(), load_checks(REPO / "queries" / "rules")) if not r.passed] == []
+    assert [r.check.name for r in run_checks(open_sparql(), load_checks(REPO / "queries" / "rules")) if not r.passed] == []
 
 
 # =============================================================================
@@ -536,18 +536,18 @@ def test_report_fail_on_and_formats(shared_copy):
 
 def test_a_round_with_fewer_than_three_guarantors_is_a_warning_unless_a_source_says_one_was_absent(shared_copy):
     from kg.dataset import load_dataset, merged_graph
-    from kg.engines import RdflibEngine
     from kg.project import Project
     from kg.reason import owl_rl_closure
+    from kg.sparql import RdflibSparql
     from kg.turtle import parse_turtle
     from kg.validate import load_checks, run_checks
 
     project = Project(shared_copy)
     checks = [c for c in load_checks(project.queries_dir / "report") if c.name == "round-with-fewer-than-three-guarantors"]
     graph = merged_graph(load_dataset(project))
-    assert run_checks(RdflibEngine(owl_rl_closure(graph).closure), checks)[0].rows == []
+    assert run_checks(RdflibSparql(owl_rl_closure(graph).closure), checks)[0].rows == []
     parse_turtle(REPO / "tests" / "fixtures" / "report" / "round-with-two-guarantors.ttl", into=graph)
-    [result] = run_checks(RdflibEngine(owl_rl_closure(graph).closure), checks)
+    [result] = run_checks(RdflibSparql(owl_rl_closure(graph).closure), checks)
     assert result.check.severity == "warning"
     assert result.rows == [("res:round-23", "ap:hasGuarantor", "2 guarantor(s)")]
 

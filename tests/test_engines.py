@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.dataset import merged_statements, read_sources
+from kg.engine import FAST, REFERENCE, choose
 from kg.errors import InputError
 from kg.reason import infer, parse_statements
-from kg.settings import FAST, REFERENCE, choose
 from kg.turtle import parse_turtle
 from kg.validate import validate_graph
 
@@ -139,19 +139,19 @@ def test_turbo_on_the_store_reports_the_generated_violations(generated, shapes, 
     from kg.validate import validate_project
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
-    reference = validate_project(generated, use_cache=False, engines=REFERENCE)
-    fast = validate_project(generated, use_cache=False, engines=FAST)
+    reference = validate_project(generated, use_cache=False, engine=REFERENCE)
+    fast = validate_project(generated, use_cache=False, engine=FAST)
     assert [f.line() for f in fast.findings] == [f.line() for f in reference.findings]
     assert {f.focus for f in fast.findings} == {"res:gen-bad-0", "res:gen-bad-1", "res:gen-bad-2"}
 
 
 def test_the_generated_graph_breaks_no_rule(generated, monkeypatch):
     """Its only violations are the deliberate ones, which the shapes catch; every rule holds."""
-    from kg.store import open_engine
+    from kg.store import open_sparql
     from kg.validate import load_checks, run_checks
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
-    results = run_checks(open_engine(generated), load_checks(generated.queries_dir / "rules"))
+    results = run_checks(open_sparql(generated), load_checks(generated.queries_dir / "rules"))
     assert len(results) == len(list((REPO / "queries" / "rules").glob("*.rq"))) == 7
     assert {result.check.name: result.rows for result in results if result.rows} == {}
 
@@ -172,10 +172,10 @@ def test_turbo_on_text_validates_in_two_halves_and_reports_once(generated, shape
 
 def test_every_saved_query_gives_the_same_rows_on_both_engines_on_a_generated_graph(generated, monkeypatch):
     from kg.queries import load_saved_queries
-    from kg.store import open_engine
+    from kg.store import open_sparql
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
-    oxigraph, rdflib = open_engine(generated, engine="oxigraph"), open_engine(generated, engine="rdflib")
+    oxigraph, rdflib = open_sparql(generated, query="oxigraph"), open_sparql(generated, query="rdflib")
     values = generated_query_values(generated)
     for name, query in load_saved_queries(generated.queries_dir).items():
         text = query.bind(values.get(name, {}))
@@ -191,10 +191,10 @@ def test_every_saved_query_has_rows_to_return_on_a_generated_graph(generated, mo
     """So that the benchmarks time answers, not empty ones. A query whose default names one of
     the real graph's entities is given the generated one that the generator wrote down."""
     from kg.queries import load_saved_queries
-    from kg.store import open_engine
+    from kg.store import open_sparql
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
-    graph = open_engine(generated)
+    graph = open_sparql(generated)
     values = generated_query_values(generated)
     assert sorted(values) == ["agenda-of-round", "heads-at-meeting", "sources-of-entity", "sources-of-observation",
                               "statements-at-meeting", "statements-by-person"]
@@ -211,10 +211,10 @@ def test_sorting_on_a_names_first_characters_gives_the_order_of_the_names(name, 
     """delegates and people sort on SUBSTR(?name, 1, 12) before ?name, which Oxigraph compares
     faster; the rows must come as ordering by the names gives them, non-ASCII names included."""
     from kg.queries import load_saved_queries
-    from kg.store import open_engine
+    from kg.store import open_sparql
 
     monkeypatch.setenv("KG_ROOT", str(generated.root))
-    graph = open_engine(generated, engine=engine)
+    graph = open_sparql(generated, query=engine)
     text = load_saved_queries(generated.queries_dir)[name].bind({})
     keyed = text.index("ORDER BY ?key ?name")
     rows = graph.query(text).row_tuples()
@@ -245,7 +245,7 @@ def test_an_unknown_engine_is_one_line_and_exit_2():
 
 def test_a_built_store_answers_without_parsing_again(generated, monkeypatch):
     from kg.build import ensure_built
-    from kg.store import open_engine
+    from kg.store import open_sparql
 
     ensure_built(generated)
 
@@ -253,7 +253,7 @@ def test_a_built_store_answers_without_parsing_again(generated, monkeypatch):
         raise AssertionError("parsed again")
 
     monkeypatch.setattr("kg.dataset.read_sources", no_parsing)
-    answer = open_engine(generated).query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
+    answer = open_sparql(generated).query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
     assert int(answer.rows[0]["n"].value) == 13  # 12 generated rounds and the round without a number
 
 

@@ -101,7 +101,7 @@ def test_serve_refuses_a_port_another_server_holds(checkout, tmp_path):
     """The other server keeps its graph: kg serve stops before building or loading anything."""
     from urllib.parse import urlsplit
 
-    from kg.remote import Connection, RemoteEngine
+    from kg.remote import Connection, RemoteSparql
     from kg.serve import start_oxigraph
 
     root, env = checkout
@@ -115,8 +115,8 @@ def test_serve_refuses_a_port_another_server_holds(checkout, tmp_path):
         assert result.returncode == 2
         assert result.stdout == ""
         assert result.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
-        rows = RemoteEngine(other.query_url).query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        everything = RemoteEngine(other.query_url).query("SELECT ?s WHERE { ?s ?p ?o }").rows
+        rows = RemoteSparql(other.query_url).query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        everything = RemoteSparql(other.query_url).query("SELECT ?s WHERE { ?s ?p ?o }").rows
         assert rows == [] and [row["s"].value for row in everything] == ["urn:x:a"]
         assert other.process.poll() is None
         assert not Path(env["KG_CACHE_DIR"]).exists()  # nothing was built

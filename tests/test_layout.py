@@ -94,3 +94,9 @@ def test_the_library_does_not_import_the_command_line_or_the_web_pages(module):
     library = [name for name in graph if not name.startswith(("kg.cli", "kg.web"))]
     offenders = sorted(name for name in library if any(t == module or t.startswith(module + ".") for t in graph[name]))
     assert offenders == []
+
+
+def test_docs_modules_names_every_module_of_kg():
+    text = (PACKAGE.parent / "docs" / "modules.md").read_text(encoding="utf-8")
+    listed = {name for name in import_graph() if not name.startswith(("kg.cli", "kg.web")) and name != "kg"}
+    assert sorted(name for name in listed if f"`kg/{name.removeprefix('kg.').replace('.', '/')}.py`" not in text) == []

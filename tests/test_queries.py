@@ -11,7 +11,7 @@ import pytest
 
 from kg.errors import InputError
 from kg.queries import find_saved_query, load_saved_queries
-from kg.store import open_engine
+from kg.store import open_sparql
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 SAVED = load_saved_queries(QUERIES)
@@ -45,12 +45,12 @@ def write_expected(name, columns, rows):
 
 @pytest.fixture(scope="module")
 def oxigraph():
-    return open_engine()
+    return open_sparql()
 
 
 @pytest.fixture(scope="module")
 def rdflib_engine():
-    return open_engine(engine="rdflib")
+    return open_sparql(query="rdflib")
 
 
 def rows(result, columns):

@@ -24,9 +24,9 @@ from virtuoso import MERGED_GRAPH
 from kg.cli import cli
 from kg.export import BUNDLE_FILES
 from kg.queries import load_saved_queries
-from kg.remote import RemoteEngine
+from kg.remote import RemoteSparql
 from kg.serve import oxigraph_binary, start_oxigraph
-from kg.store import open_engine
+from kg.store import open_sparql
 
 SAVED = load_saved_queries(QUERIES)
 SPDX = "http://spdx.org/rdf/terms#"
@@ -55,7 +55,7 @@ def oxigraph_from_release(release, tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(SAVED))
 def test_oxigraph_loaded_from_the_release_answers_every_saved_query_as_kg(name, oxigraph_from_release):
     text = SAVED[name].bind({})
-    assert RemoteEngine(oxigraph_from_release.query_url).query(text).row_tuples() == open_engine().query(text).row_tuples()
+    assert RemoteSparql(oxigraph_from_release.query_url).query(text).row_tuples() == open_sparql().query(text).row_tuples()
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +79,8 @@ def virtuoso_from_release(release, virtuoso_server):
 @pytest.mark.parametrize("name", sorted(SAVED))
 def test_virtuoso_bulk_loaded_from_the_release_answers_every_saved_query_as_kg(name, virtuoso_from_release):
     text = SAVED[name].bind({})
-    assert (RemoteEngine(virtuoso_from_release.query_url).query(text).row_tuples()
-            == as_virtuoso_answers(open_engine().query(text)))
+    assert (RemoteSparql(virtuoso_from_release.query_url).query(text).row_tuples()
+            == as_virtuoso_answers(open_sparql().query(text)))
 
 
 # --- the files themselves ------------------------------------------------------------------

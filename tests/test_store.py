@@ -7,7 +7,7 @@ import pytest
 from kg.build import ensure_built
 from kg.fingerprint import fingerprint
 from kg.project import Project
-from kg.store import open_engine
+from kg.store import open_sparql
 
 ASK_LEBANON_OBSERVED_7 = ("ASK { <https://w3id.org/astana-kg/resource/round-07> "
                           "<https://w3id.org/astana-kg/ontology#hasObserver> "
@@ -30,13 +30,13 @@ def test_unchanged_sources_reuse_the_cache(copied_project):
 
 
 def test_a_changed_data_file_is_seen(copied_project):
-    assert open_engine(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is False
+    assert open_sparql(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is False
     before = fingerprint(copied_project)
     facts = copied_project.data_dir / "documents" / "004_30a8c239b98eb082.ttl"
     facts.write_text(facts.read_text(encoding="utf-8") +
                      "\nres:round-07 ap:hasObserver res:lebanon .\n", encoding="utf-8")
     assert fingerprint(copied_project) != before
-    assert open_engine(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is True
+    assert open_sparql(copied_project).query(ASK_LEBANON_OBSERVED_7).boolean is True
 
 
 def test_a_file_digest_is_reused_while_the_file_is_untouched(copied_project, tmp_path, monkeypatch):
@@ -98,7 +98,7 @@ def test_a_blank_node_is_one_node_in_every_graph_of_the_store(project):
     """The store is written by several bulk loads, and each gives blank nodes fresh ids:
     the evidence nodes (blank) must still join across the sources' graphs, the
     default graph and the inferred graph."""
-    engine = open_engine(project)
+    engine = open_sparql(project)
     prefixes = ("PREFIX ap: <https://w3id.org/astana-kg/ontology#> "
                 "PREFIX prov: <http://www.w3.org/ns/prov#> ")
     joined = engine.query(prefixes + """SELECT (COUNT(*) AS ?n) WHERE {
@@ -116,8 +116,8 @@ def test_a_blank_node_is_one_node_in_every_graph_of_the_store(project):
 
 
 def test_a_build_the_reasoner_refuses_leaves_nothing_half_built(copied_project, tmp_path):
+    from kg.engine import FAST
     from kg.errors import InputError
-    from kg.settings import FAST
 
     ontology = copied_project.ontology_file
     ontology.write_text(ontology.read_text(encoding="utf-8")
@@ -217,7 +217,7 @@ def test_a_pinned_query_is_answered_from_its_pin_without_asking_the_store(projec
     from kg.view import GraphView
 
     delegates = find_saved_query(project.queries_dir, "delegates")
-    engine = open_engine(project)
+    engine = open_sparql(project)
     computed = engine.query(delegates.text)
 
     def store_asked(*args, **kwargs):
@@ -236,7 +236,7 @@ def test_an_edited_pinned_query_is_answered_and_pinned_anew(copied_project):
     from kg.queries import read_saved_query
 
     path = copied_project.queries_dir / "delegates.rq"
-    engine = open_engine(copied_project)
+    engine = open_sparql(copied_project)
     before = engine.query(read_saved_query(path).text, pin=True)
     path.write_text(path.read_text(encoding="utf-8") + "LIMIT 2\n", encoding="utf-8")
     edited = read_saved_query(path)
@@ -250,7 +250,7 @@ def test_a_pin_that_cannot_be_read_is_answered_again(copied_project):
     from kg.queries import read_saved_query
 
     participation = read_saved_query(copied_project.queries_dir / "participation.rq")
-    engine = open_engine(copied_project)
+    engine = open_sparql(copied_project)
     computed = engine.query(participation.text)
     pin = _pins(copied_project).path(participation.text)
     pin.write_text('{"format": 1, "form": "select", "variables": ["agent"', encoding="utf-8")  # cut short
@@ -264,7 +264,7 @@ def test_a_pinned_answer_reads_back_as_it_was(project):
 
     from kg.pinned import decode, encode
 
-    engine = open_engine(project)
+    engine = open_sparql(project)
     answers = [
         engine.query("""PREFIX ap: <https://w3id.org/astana-kg/ontology#>
             PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -292,7 +292,7 @@ def test_a_pinned_query_run_with_a_parameter_is_asked_of_the_store(project, monk
     assert not heads.pins(russia)
     asked = []
     monkeypatch.setattr(GraphView, "query", lambda self, text, **kwargs: asked.append(text) or [])
-    open_engine(project).query(russia, pin=heads.pins(russia))
+    open_sparql(project).query(russia, pin=heads.pins(russia))
     assert asked == [russia]
 
 

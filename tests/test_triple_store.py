@@ -24,8 +24,8 @@ from rdflib.namespace import OWL
 from kg.cli import cli
 from kg.load import load_into_server
 from kg.queries import load_saved_queries
-from kg.remote import Connection, RemoteEngine
-from kg.store import open_engine
+from kg.remote import Connection, RemoteSparql
+from kg.store import open_sparql
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"
@@ -62,7 +62,7 @@ def test_load_reports_and_verifies_counts(loaded_server):
 
 def test_each_document_is_its_own_named_graph_on_the_server(loaded_server):
     server, _ = loaded_server
-    rows = RemoteEngine(server.query_url).query(
+    rows = RemoteSparql(server.query_url).query(
         "SELECT ?g WHERE { GRAPH ?g { <https://w3id.org/astana-kg/resource/round-07> "
         "<https://w3id.org/astana-kg/ontology#hasObserver> <https://w3id.org/astana-kg/resource/jordan> } }")
     assert sorted(row["g"].display() for row in rows.rows) == ["doc:004_30a8c239b98eb082", "src:compilation-round-07"]
@@ -72,9 +72,9 @@ def test_each_document_is_its_own_named_graph_on_the_server(loaded_server):
 def test_saved_query_same_rows_three_ways(name, loaded_server):
     server, _ = loaded_server
     text = load_saved_queries(QUERIES)[name].bind({})
-    local = open_engine().query(text).row_tuples()
-    assert open_engine(engine="rdflib").query(text).row_tuples() == local
-    assert RemoteEngine(server.query_url).query(text).row_tuples() == local
+    local = open_sparql().query(text).row_tuples()
+    assert open_sparql(query="rdflib").query(text).row_tuples() == local
+    assert RemoteSparql(server.query_url).query(text).row_tuples() == local
 
 
 @pytest.mark.parametrize("name", sorted(load_saved_queries(QUERIES)))
@@ -285,7 +285,7 @@ def test_kg_serve_answers_the_sparql_protocol_and_a_query_page_then_stops(tmp_pa
         first_line = process.stdout.readline()
         assert first_line == f"Serving {expected} triples (reasoned) at http://127.0.0.1:{port}/\n"
         assert process.stdout.readline() == f"SPARQL endpoint: http://127.0.0.1:{port}/sparql\n"
-        engine = RemoteEngine(f"http://127.0.0.1:{port}/sparql")
+        engine = RemoteSparql(f"http://127.0.0.1:{port}/sparql")
         rounds = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
         assert rounds.rows[0]["n"].value == "22"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/query", timeout=10) as page:
@@ -296,7 +296,7 @@ def test_kg_serve_answers_the_sparql_protocol_and_a_query_page_then_stops(tmp_pa
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            RemoteEngine(f"http://127.0.0.1:{port}/sparql", Connection(timeout=1, retries=0)).query("ASK {}")
+            RemoteSparql(f"http://127.0.0.1:{port}/sparql", Connection(timeout=1, retries=0)).query("ASK {}")
         except Exception:
             break
         time.sleep(0.2)
@@ -318,7 +318,7 @@ def test_a_large_graph_goes_in_several_requests_and_replace_still_replaces(oxigr
                       connection=Connection(timeout=60), progress=lambda _graph, triples: sent.append(triples),
                       request_triples=1000)
     assert sent == [1000, 1000, 500] * 2
-    count = RemoteEngine(oxigraph_server.query_url).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    count = RemoteSparql(oxigraph_server.query_url).query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     assert count.rows[0]["n"].value == "2500"
 
 

@@ -18,8 +18,8 @@ from virtuoso import MERGED_GRAPH, PASSWORD, USER
 
 from kg.cli import cli
 from kg.queries import load_saved_queries
-from kg.remote import RemoteEngine
-from kg.store import open_engine, open_store
+from kg.remote import RemoteSparql
+from kg.store import open_sparql, open_store
 from kg.terms import XSD, Term
 
 SAVED = load_saved_queries(QUERIES)
@@ -50,13 +50,13 @@ def test_kg_load_with_digest_authentication_verifies_every_count(loaded_virtuoso
 
 def test_the_merge_is_a_named_graph_that_the_endpoint_reads_as_its_default_graph(loaded_virtuoso):
     server, _ = loaded_virtuoso
-    in_merge = RemoteEngine(server.query_url).query(
+    in_merge = RemoteSparql(server.query_url).query(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{MERGED_GRAPH}> {{ ?s ?p ?o }} }}").rows[0]["n"].value
-    plain = RemoteEngine(f"{server.base_url}/sparql").query(  # without default-graph-uri: every graph at once
+    plain = RemoteSparql(f"{server.base_url}/sparql").query(  # without default-graph-uri: every graph at once
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/astana-kg/resource/round-07> ?p ?o }").rows[0]["n"].value
-    via_default = RemoteEngine(server.query_url).query(
+    via_default = RemoteSparql(server.query_url).query(
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/astana-kg/resource/round-07> ?p ?o }").rows[0]["n"].value
-    embedded = open_engine().query(
+    embedded = open_sparql().query(
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/astana-kg/resource/round-07> ?p ?o }").rows[0]["n"].value
     assert int(in_merge) == open_store(reasoned=True).graph_sizes()[""]
     assert via_default == embedded and int(plain) > int(embedded)
@@ -76,14 +76,14 @@ def as_virtuoso_answers(result):
 def test_saved_query_gives_the_embedded_rows(name, loaded_virtuoso):
     server, _ = loaded_virtuoso
     text = SAVED[name].bind({})
-    assert RemoteEngine(server.query_url).query(text).row_tuples() == as_virtuoso_answers(open_engine().query(text))
+    assert RemoteSparql(server.query_url).query(text).row_tuples() == as_virtuoso_answers(open_sparql().query(text))
 
 
 def test_only_the_delegates_query_differs_and_only_by_virtuosos_booleans(loaded_virtuoso):
     server, _ = loaded_virtuoso
     differing = [name for name, saved in sorted(SAVED.items())
-                 if RemoteEngine(server.query_url).query(saved.bind({})).row_tuples()
-                 != open_engine().query(saved.bind({})).row_tuples()]
+                 if RemoteSparql(server.query_url).query(saved.bind({})).row_tuples()
+                 != open_sparql().query(saved.bind({})).row_tuples()]
     assert differing == ["delegates"]
 
 
@@ -103,7 +103,7 @@ def test_long_queries_go_as_form_posts_and_short_ones_as_get(loaded_virtuoso):
     long_text = "SELECT ?n WHERE { ?r <https://w3id.org/astana-kg/ontology#roundNumber> ?n }" + " " * GET_LIMIT
     assert query_request(server.query_url, "ASK {}")[0] == "GET"
     assert query_request(server.query_url, long_text)[0] == "POST"
-    assert len(RemoteEngine(server.query_url).query(long_text).rows) == 22
+    assert len(RemoteSparql(server.query_url).query(long_text).rows) == 22
 
 
 @pytest.mark.xfail(strict=True, reason="with every prefix prepended the query goes as a form POST, and the one "

@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.remote import Connection, RemoteEngine, RemoteError
+from kg.remote import Connection, RemoteError, RemoteSparql
 from kg.serve import free_port
 
 SERVER, ISQL = "virtuoso-t", "isql-vt"
@@ -117,7 +117,7 @@ def start_virtuoso(directory: Path, wait_seconds: float = 120.0) -> Virtuoso:
     process = subprocess.Popen([SERVER, "+foreground", "+configfile", "virtuoso.ini"], cwd=database,
                                stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     server = Virtuoso(process, directory, load, sql_port, http_port)
-    probe = RemoteEngine(f"{server.base_url}/sparql", Connection(timeout=5, retries=0))
+    probe = RemoteSparql(f"{server.base_url}/sparql", Connection(timeout=5, retries=0))
     deadline = time.monotonic() + wait_seconds
     while True:
         if process.poll() is not None:

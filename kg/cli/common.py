@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, Interrupted, KgError
-from ..formats import RESULT_FORMATS
+from ..formats import OTHER_SPELLINGS, RESULT_FORMATS, canonical_format
 
 EPILOG = "Exit codes: 0 ok, 1 negative result, 2 bad input, 3 internal error, 130 interrupted."
 
@@ -88,7 +88,7 @@ def sigterm_as_interrupt():
 
 def engine_choice(ctx, param, value):
     """Check ``--engine`` and hand it to the library through $KG_ENGINE."""
-    from ..settings import parse_choice
+    from ..engine import parse_choice
 
     try:
         parse_choice(value or "auto")
@@ -98,15 +98,28 @@ def engine_choice(ctx, param, value):
     return value
 
 
+class FormatChoice(click.Choice):
+    """A --format choice that takes a format's other spellings too (turtle for ttl), and gives its one name."""
+
+    def convert(self, value, param, ctx):
+        return super().convert(canonical_format(value) if isinstance(value, str) else value, param, ctx)
+
+
+def spellings_note(choices) -> str:
+    """What --help says about the other spellings of the formats in ``choices``."""
+    accepted = sorted((other, name) for other, name in OTHER_SPELLINGS.items() if name in choices)
+    return "; also " + ", ".join(f"{other} for {name}" for other, name in accepted) if accepted else ""
+
+
 def default_format() -> str:
     """An aligned table on a terminal, CSV when the output goes to a script."""
     return "table" if sys.stdout.isatty() else "csv"
 
 
 def format_option(choices=RESULT_FORMATS):
-    return click.option("--format", "-f", "fmt", type=click.Choice(choices), default=None,
+    return click.option("--format", "-f", "fmt", type=FormatChoice(choices), default=None,
                         help="Output format [default: table on a terminal, csv otherwise]. "
-                             "json/xml/csv/tsv are the W3C SPARQL results formats.")
+                             "json/xml/csv/tsv are the W3C SPARQL results formats" + spellings_note(choices) + ".")
 
 
 reason_option = click.option("--no-reason", is_flag=True,
@@ -126,16 +139,16 @@ def remote_options(command):
                         help="Query this SPARQL 1.1 endpoint instead of the embedded graph.")(command)
 
 
-def query_engine(endpoint, timeout, retries, no_reason, allow_service=False):
+def sparql_from_options(endpoint, timeout, retries, no_reason, allow_service=False):
     """The engine a command queries: the embedded graph (within --timeout and the memory bound), or an endpoint."""
     if endpoint:
-        from ..remote import Connection, RemoteEngine
+        from ..remote import Connection, RemoteSparql
 
-        return RemoteEngine(endpoint, Connection(timeout=timeout, retries=retries))
+        return RemoteSparql(endpoint, Connection(timeout=timeout, retries=retries))
     from ..limits import Limits
-    from ..store import open_engine
+    from ..store import open_sparql
 
-    return open_engine(reasoned=not no_reason, limits=Limits(timeout=timeout), allow_service=allow_service)
+    return open_sparql(reasoned=not no_reason, limits=Limits(timeout=timeout), allow_service=allow_service)
 
 
 def echo_text(text: str | bytes) -> None:

@@ -61,10 +61,10 @@ def report(fmt, fail_on):
         kg report
         kg report --fail-on warning --format tsv
     """
-    from ..store import open_engine
+    from ..store import open_sparql
     from ..validate import SEVERITIES, format_report, load_checks, run_checks
 
-    results = run_checks(open_engine(), load_checks(project().queries_dir / "report"))
+    results = run_checks(open_sparql(), load_checks(project().queries_dir / "report"))
     echo_text(format_report(results, fmt))
     if fail_on != "none":
         worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]

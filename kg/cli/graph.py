@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import NegativeResult
-from .common import EPILOG, KgCommandError, echo_text, write_output
+from .common import EPILOG, FormatChoice, KgCommandError, echo_text, spellings_note, write_output
 
 
 @click.command(epilog=EPILOG)
@@ -36,8 +36,9 @@ def reason(output):
 
 @click.command(epilog=EPILOG)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
-              show_default=True, help="text: one line per finding; json for tools; turtle: the SHACL report.")
+@click.option("--format", "-f", "fmt", type=FormatChoice(["text", "json", "ttl"]), default="text",
+              show_default=True, help="text: one line per finding; json for tools; ttl: the SHACL report in Turtle"
+                                      + spellings_note(["ttl"]) + ".")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="Also check every quote against the source texts in DIR.")
 def validate(files, fmt, sources):
@@ -59,8 +60,8 @@ def validate(files, fmt, sources):
     if files:
         from ..validate import check_new_file, check_new_files
 
-        if fmt == "turtle":
-            raise click.UsageError("--format turtle is for the shipped graph; use text or json with FILES")
+        if fmt == "ttl":
+            raise click.UsageError("--format ttl is for the shipped graph; use text or json with FILES")
         failed = 0
         for path in files:
             report = check_new_file(path, sources_dir=sources)
@@ -78,8 +79,8 @@ def validate(files, fmt, sources):
         return
     from ..validate import validate_shipped
 
-    report = validate_shipped(sources_dir=sources, keep_report_graph=fmt == "turtle")
-    echo_text({"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}[fmt]())
+    report = validate_shipped(sources_dir=sources, keep_report_graph=fmt == "ttl")
+    echo_text({"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]())
     if not report.conforms:
         raise KgCommandError(NegativeResult(f"does not conform: {report.violations} violation(s)"))
 
@@ -87,9 +88,10 @@ def validate(files, fmt, sources):
 
 
 @click.command(epilog=EPILOG)
-@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]),
+@click.option("--format", "-f", "fmt", type=FormatChoice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]),
               default="ttl", show_default=True,
-              help="nq and trig keep one named graph per source document and the merge in the default graph.")
+              help="nq and trig keep one named graph per source document and the merge in the default graph"
+                   + spellings_note(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml"]) + ".")
 @click.option("--reasoned", is_flag=True, help="Include the OWL RL entailments (in their own named graph for nq/trig).")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of standard output.")
 @click.option("--bundle", type=click.Path(path_type=Path), metavar="DIR",
@@ -131,10 +133,10 @@ def timeline(output):
         kg timeline --output timeline.svg
         kg timeline --output timeline.png
     """
-    from ..store import open_engine
+    from ..store import open_sparql
     from ..timeline import rounds_for_timeline, timeline_svg
 
-    svg = timeline_svg(rounds_for_timeline(open_engine()))
+    svg = timeline_svg(rounds_for_timeline(open_sparql()))
     if output.suffix.lower() == ".svg":
         write_output(output, svg.encode("utf-8"))
     elif output.suffix.lower() == ".png":

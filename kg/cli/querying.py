@@ -15,9 +15,9 @@ from .common import (
     echo_text,
     format_option,
     project,
-    query_engine,
     reason_option,
     remote_options,
+    sparql_from_options,
 )
 
 
@@ -80,7 +80,7 @@ def _saved_query_command(saved):
         from ..formats import format_result
 
         bound = saved.bind({name: list(given) for name, given in values.items() if given})
-        engine = query_engine(endpoint, timeout, retries, no_reason, allow_service)
+        engine = sparql_from_options(endpoint, timeout, retries, no_reason, allow_service)
         result = engine.query(bound, pin=saved.pins(bound))
         echo_text(format_result(result, fmt or default_format()))
 
@@ -133,7 +133,7 @@ def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries, allow_
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
 
     The usual prefixes (ap:, res:, doc:, src:, skos:, ...) are predeclared.
-    CONSTRUCT and DESCRIBE give RDF: turtle (default), nt or jsonld. Updates
+    CONSTRUCT and DESCRIBE give RDF: ttl (Turtle, the default), nt or jsonld. Updates
     are refused: the graph is changed by editing data/, not by queries.
 
     \b
@@ -158,12 +158,12 @@ def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries, allow_
         except UnicodeDecodeError as error:
             raise KgCommandError(InputError(f"{query_file}: not UTF-8 (byte 0x{raw[error.start]:02x}); "
                                             "save the file as UTF-8")) from None
-    result = query_engine(endpoint, timeout, retries, no_reason, allow_service).query(query, prefixes=PREFIXES)
+    result = sparql_from_options(endpoint, timeout, retries, no_reason, allow_service).query(query, prefixes=PREFIXES)
     if result.form == "graph" and fmt in RESULT_FORMATS:
         raise click.UsageError(f"a CONSTRUCT or DESCRIBE gives RDF: use --format {', '.join(GRAPH_FORMATS)}")
     if result.form != "graph" and fmt in GRAPH_FORMATS:
         raise click.UsageError(f"a SELECT or ASK gives results: use --format {', '.join(RESULT_FORMATS)}")
-    echo_text(format_result(result, fmt or ("turtle" if result.form == "graph" else default_format())))
+    echo_text(format_result(result, fmt or ("ttl" if result.form == "graph" else default_format())))
 
 
 # =============================================================================
@@ -190,9 +190,9 @@ def describe(term, fmt):
         kg describe USA --format json
     """
     from ..describe import describe as describe_entity
-    from ..store import open_engine
+    from ..store import open_sparql
 
-    description = describe_entity(open_engine(), term)
+    description = describe_entity(open_sparql(), term)
     echo_text(description.to_json() if fmt == "json" else description.to_text())
 
 
@@ -237,8 +237,8 @@ def stats(no_reason):
         kg stats
     """
     from ..stats import graph_stats
-    from ..store import open_engine
+    from ..store import open_sparql
 
-    echo_text(graph_stats(open_engine(reasoned=not no_reason)).to_text())
+    echo_text(graph_stats(open_sparql(reasoned=not no_reason)).to_text())
 
 

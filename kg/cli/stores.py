@@ -107,12 +107,12 @@ def serve(port, host):
         kg serve --port 7878      then open http://127.0.0.1:7878/ in a browser
     """
     from ..serve import check_port_free
-    from ..store import open_engine
+    from ..store import open_sparql
     from ..web.app import create_app
     from ..web.app import serve as run_app
 
     check_port_free(host, port)
-    engine = open_engine()
+    engine = open_sparql()
     app = create_app(engine=engine)
     base = f"http://{host}:{port}"
 

@@ -36,10 +36,10 @@ def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
     from starlette.staticfiles import StaticFiles
 
     from ..project import default_project
-    from ..store import open_engine
+    from ..store import open_sparql
 
     project = project or default_project()
-    engine = engine or open_engine(project)
+    engine = engine or open_sparql(project)
     links = ServedLinks()
     cached: dict[str, object] = {}
 

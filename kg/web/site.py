@@ -63,7 +63,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
     """
     from ..ontology_docs import ontology_html
     from ..project import default_project
-    from ..store import open_engine
+    from ..store import open_sparql
     from ..timeline import rounds_for_timeline, timeline_svg
     from .app import query_page_html
 
@@ -71,7 +71,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
     output = Path(output)
     if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).is_file())):
         raise InputError(f"{output}: exists and is not a site kg wrote; give a new or empty folder")
-    engine = engine or open_engine(project)
+    engine = engine or open_sparql(project)
     output.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}-"))
     counts = {"resource pages": 0, "RDF files": 0, "class indexes": 0, "other files": 0}

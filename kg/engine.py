@@ -1,11 +1,14 @@
-"""Which engine does each step: parsing, querying, reasoning, validation.
+"""The engine: which implementation does each part of the work (parser, query, reasoner, validator).
 
-The reference implementations (rdflib, owlrl, pySHACL) are exact and are
-what the tests compare against; on a large graph the work goes to engines
-built for it (pyoxigraph, the compiled OWL RL rules, pyshacl-turbo).
+"Engine" names the whole choice and nothing else; its parts are the parser,
+the query part (SPARQL, kg.sparql), the reasoner (kg.reason) and the
+validator (kg.validate). The reference implementations (rdflib, owlrl,
+pySHACL) are exact and are what the tests compare against; on a large graph
+the work goes to implementations built for it (pyoxigraph, the compiled OWL
+RL rules, pyshacl-turbo).
 
 A choice is written as ``auto`` (the default), ``reference``, ``fast``, or a
-comma-separated list of ``step=engine`` that overrides ``auto`` step by step
+comma-separated list of ``part=implementation`` that overrides ``auto`` part by part
 (``reasoner=owlrl,validator=pyshacl-turbo``). It comes from ``kg --engine`` or
 ``$KG_ENGINE``. ``auto`` is the fast engines at every size: the tests prove
 they give the reference engines' entailments, findings and rows
@@ -32,8 +35,8 @@ CHOICES = {
 
 
 @dataclass(frozen=True)
-class Engines:
-    """One engine per step."""
+class Engine:
+    """The engine: one implementation per part of the work."""
 
     parser: str
     query: str
@@ -44,11 +47,11 @@ class Engines:
         return ",".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
 
 
-REFERENCE = Engines(parser="rdflib", query="rdflib", reasoner="owlrl", validator="pyshacl")
-FAST = Engines(parser="oxigraph", query="oxigraph", reasoner="rules", validator="pyshacl-turbo")
+REFERENCE = Engine(parser="rdflib", query="rdflib", reasoner="owlrl", validator="pyshacl")
+FAST = Engine(parser="oxigraph", query="oxigraph", reasoner="rules", validator="pyshacl-turbo")
 
 
-def parse_choice(spec: str) -> Engines | dict:
+def parse_choice(spec: str) -> Engine | dict:
     """A fixed set of engines (``reference``, ``fast``), or the steps that override ``auto``."""
     spec = spec.strip() or "auto"
     if spec == "reference":
@@ -68,12 +71,12 @@ def parse_choice(spec: str) -> Engines | dict:
     return overrides
 
 
-def choose(spec: str | None = None, project=None) -> Engines:
+def choose(spec: str | None = None, project=None) -> Engine:
     """The engines for ``spec`` (default: $KG_ENGINE, else ``auto``, the fast engines).
 
     ``project`` is accepted for callers that pass it; the choice no longer depends on the graph's size.
     """
     choice = parse_choice(spec if spec is not None else os.environ.get("KG_ENGINE", ""))
-    if isinstance(choice, Engines):
+    if isinstance(choice, Engine):
         return choice
     return replace(FAST, **choice)

@@ -1,11 +1,11 @@
-"""Two SPARQL engines behind one small interface: ``engine.query(text) -> Result``.
+"""SPARQL over a graph, by two implementations behind one small interface: ``sparql.query(text) -> Result``.
 
-- :class:`OxigraphEngine`: pyoxigraph, used by the command line (fast).
-- :class:`RdflibEngine`: rdflib's own engine, the reference implementation
+- :class:`OxigraphSparql`: pyoxigraph, used by the command line (fast).
+- :class:`RdflibSparql`: rdflib's own SPARQL, the reference implementation
   the tests compare every saved query against.
 
-The default graph holds the merge of all named graphs (see kg.store), and
-both engines refuse updates.
+(kg.remote.RemoteSparql asks a server the same way.) The default graph holds
+the merge of all named graphs (see kg.build), and both refuse updates.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def uses_service(text: str) -> bool:
     return bool(_SERVICE.search(_STRINGS_IRIS_COMMENTS.sub(" ", text)))
 
 
-class OxigraphEngine:
+class OxigraphSparql:
     """Queries a pyoxigraph Store; ``pinned`` (kg.pinned) holds the answers of the pinned saved queries.
 
     ``limits`` (kg.limits) bound each query's time and memory; a SERVICE clause
@@ -151,7 +151,7 @@ def _parses_as_update(text: str, prefixes: dict[str, str]) -> bool:
     return True
 
 
-class RdflibEngine:
+class RdflibSparql:
     """Queries an rdflib Dataset (or Graph) with rdflib's SPARQL engine."""
 
     def __init__(self, graph):
