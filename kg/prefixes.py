@@ -1,5 +1,7 @@
 """The project's prefixes as plain strings, importable without rdflib (fast start-up)."""
 
+import re
+
 BASE = "https://w3id.org/astana-kg/"
 
 PREFIXES = {
@@ -52,3 +54,23 @@ def expand(name: str) -> str | None:
 def sparql_prologue(prefixes: dict[str, str] | None = None) -> str:
     """PREFIX lines for the given prefixes (all known ones by default)."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in (PREFIXES if prefixes is None else prefixes).items())
+
+
+# What cannot hold a prefixed name: IRIs, strings, comments (blanked before looking for ``name:``)
+_NOT_NAMES = re.compile(r'<[^<>"{}|^`\\\s]*>|"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                        r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def prologue_for(text: str, prefixes: dict[str, str] | None = None) -> str:
+    """PREFIX lines for the given prefixes (all known ones by default) that ``text`` uses
+    and does not declare itself.
+
+    A server echoes the query in its error message and counts its lines, and a
+    short query goes by GET: sixteen unused PREFIX lines would push both aside.
+    """
+    names = _NOT_NAMES.sub(" ", text)
+    declared = set(_DECLARED.findall(names))
+    used = set(re.findall(r"(?<![\w.:?$-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:", names)) - declared
+    chosen = PREFIXES if prefixes is None else prefixes
+    return sparql_prologue({p: ns for p, ns in chosen.items() if p in used})

@@ -24,7 +24,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 from .errors import InputError
-from .prefixes import sparql_prologue
+from .prefixes import prologue_for
 from .terms import Result, Term
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -192,11 +192,19 @@ def _digest_authorization(challenge: dict, method: str, parts, credentials: tupl
 
 
 def server_words(body: bytes, content_type: str) -> str:
-    """What an error answer says, as one line of at most 300 characters: an HTML page's text without its markup."""
+    """What an error answer says, as one line of at most 300 characters: an HTML page's text
+    without its markup, or a plain text's first paragraph.
+
+    Servers put their message first; what follows a blank line is detail such
+    as the query echoed back (Virtuoso's "SPARQL query: ..."), which would
+    otherwise fill the line.
+    """
     text = body.decode("utf-8", "replace")
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
         text = re.sub(r"(?is)<(head|script|style)\b.*?</\1>", " ", text)
         text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    else:
+        text = re.split(r"\n[ \t\r]*\n", text.strip(), maxsplit=1)[0]
     text = " ".join(text.split())
     return text if len(text) <= 300 else text[:299] + "…"
 
@@ -257,7 +265,7 @@ class RemoteSparql:
         from .sparql import check_read_only_query
 
         check_address(self.endpoint)
-        full_text = sparql_prologue(prefixes or {}) + text
+        full_text = prologue_for(text, prefixes or {}) + text
         check_read_only_query(full_text)
         method, url, body, headers = query_request(self.endpoint, full_text)
         content_type, body = self.connection.request(

@@ -146,3 +146,22 @@ def test_unknown_query_name_suggests_the_closest():
         find_saved_query(QUERIES, "observers")
     assert str(error.value) == ("no saved query named 'observers'; did you mean observers-of-round or "
                                 "observers-by-round or observer-attendance?")
+
+
+def test_a_query_is_sent_with_only_the_prefixes_it_uses_and_does_not_declare():
+    from kg.prefixes import PREFIXES, prologue_for
+
+    text = ('PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n'
+            'SELECT * WHERE { ?r a ap:Round ; skos:prefLabel "rdfs:label" ; <http://x/owl:y> res:a . }  # prov:x\n'
+            'ORDER BY xsd:string(?r)')
+    assert prologue_for(text, PREFIXES) == (f"PREFIX ap: <{PREFIXES['ap']}>\nPREFIX res: <{PREFIXES['res']}>\n"
+                                            f"PREFIX xsd: <{PREFIXES['xsd']}>\n")
+    assert prologue_for(SAVED["rounds"].text, PREFIXES) == ""
+
+
+def test_an_error_page_in_plain_text_is_its_first_paragraph():
+    from kg.remote import server_words
+
+    answer = b"Parse error: line 2: unexpected 'ADJUST'\n\nSPARQL query:\n" + b"PREFIX x: <y>\n" * 40
+    assert server_words(answer, "text/plain") == "Parse error: line 2: unexpected 'ADJUST'"
+    assert server_words(b"x" * 400, "text/plain") == "x" * 299 + "…"
