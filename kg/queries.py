@@ -1,6 +1,7 @@
 """Saved queries: ``queries/*.rq`` files with a grlc decorator header.
 
-A file opens with comment lines in grlc's format::
+A file opens with comment lines in grlc's format, which grlc and kg read the
+same (docs/grlc.md)::
 
     #+ summary: Observers of a given round
     #+ description: >
@@ -11,19 +12,24 @@ A file opens with comment lines in grlc's format::
     #+   - round: 7
     #+ enumerate:
     #+   - country:
-    #+     - res:jordan
+    #+     - https://w3id.org/astana-kg/resource/jordan
     #+ pinned: true
+    #+ endpoint: http://127.0.0.1:7878/sparql
 
 (``pinned`` is ours, not grlc's: the answer to the query run without parameters
 is computed once per build of the store, see kg.pinned; so a pinned query has
-no required parameter and no default)
+no required parameter and no default. ``endpoint`` is grlc's, the address of
+``kg serve``; kg itself answers from its own store unless given --endpoint.)
 
 and names its parameters by grlc's convention: ``?_round_integer`` is the
 required parameter ``round`` of type integer, ``?__since_xsd_date`` the
 optional parameter ``since`` of type xsd:date, ``?_country_iri`` an IRI.
 
 Values are checked against their type and bound as RDF terms in a VALUES
-block at the top of the WHERE clause, never pasted into the query text.
+block at the top of the WHERE clause, never pasted into the query text (grlc
+pastes them in place of the variable). So an optional parameter is copied
+into a variable of its own, ``BIND (?__since_xsd_date AS ?since)``, and tested
+with ``!BOUND(?since)``: pasted into ``BOUND()``, a value is a syntax error.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .prefixes import PREFIXES, expand
+from .prefixes import PREFIXES, expand, shorten
 from .terms import XSD, Term
 
 _PARAMETER = re.compile(r"\?(__?)([A-Za-z][A-Za-z0-9]*)_(iri|integer|number|string|literal|xsd_[A-Za-z]+|[a-z]{2})\b")
@@ -58,6 +64,17 @@ class Parameter:
         return {"iri": "IRI", "integer": "integer", "number": "number"}.get(
             self.kind, self.kind.replace("xsd_", "xsd:") if self.kind.startswith("xsd_") else
             ("string" if self.kind in ("string", "literal") else f"text@{self.kind}"))
+
+    def allows(self, value: str) -> bool:
+        """Whether the value is one of the choices (an IRI in any of the forms parse_iri reads)."""
+        if not self.choices or value in self.choices:
+            return True
+        if self.kind != "iri":
+            return False
+        try:
+            return parse_iri(value.strip()) in {parse_iri(choice) for choice in self.choices}
+        except ValueError:
+            return False
 
     def to_term(self, value: str) -> Term:
         """The RDF term for a value typed on the command line; InputError if it does not fit."""
@@ -148,7 +165,7 @@ class SavedQuery:
                 continue
             if parameter.choices:
                 for value in given:
-                    if value not in parameter.choices:
+                    if not parameter.allows(value):
                         raise InputError(f"--{parameter.name}: {value!r} is not one of {', '.join(parameter.choices)}")
             columns.append((parameter, [parameter.to_term(v) for v in given]))
         if not columns:
@@ -195,8 +212,8 @@ def read_saved_query(path: Path) -> SavedQuery:
             variable=match.group(0)[1:],
             kind=kind,
             required=not optional,
-            default=None if defaults.get(name) is None else str(defaults[name]),
-            choices=tuple(str(c) for c in choices.get(name, [])),
+            default=None if defaults.get(name) is None else _as_typed(kind, defaults[name], path),
+            choices=tuple(_as_typed(kind, c, path) for c in choices.get(name, [])),
         ))
     pinned = str(header.get("pinned", "false")).lower()
     if pinned not in ("true", "false"):
@@ -259,6 +276,21 @@ def _parse_header(text: str) -> dict:
             inner = next(reversed(last))
             last[inner].append(stripped[2:])
     return header
+
+
+def _as_typed(kind: str, value, path: Path) -> str:
+    """A default or choice as kg shows it: an IRI as a prefixed name where one fits.
+
+    The files give IRIs in full, since grlc pastes a value between < and >
+    as it stands (a prefixed name would become ``<res:jordan>``).
+    """
+    value = str(value)
+    if kind != "iri":
+        return value
+    try:
+        return shorten(parse_iri(value)).removeprefix("<").removesuffix(">")
+    except ValueError as error:
+        raise InputError(f"{path}: {value!r} is not an IRI ({error})") from None
 
 
 def _mapping_list(items) -> dict:

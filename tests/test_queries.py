@@ -165,3 +165,22 @@ def test_an_error_page_in_plain_text_is_its_first_paragraph():
     answer = b"Parse error: line 2: unexpected 'ADJUST'\n\nSPARQL query:\n" + b"PREFIX x: <y>\n" * 40
     assert server_words(answer, "text/plain") == "Parse error: line 2: unexpected 'ADJUST'"
     assert server_words(b"x" * 400, "text/plain") == "x" * 299 + "…"
+
+
+def test_a_choice_is_read_in_full_and_may_be_given_either_way(oxigraph):
+    saved = SAVED["rounds-observed-by-country"]
+    assert "#+     - https://w3id.org/astana-kg/resource/iraq\n" in saved.text
+    full = oxigraph.query(saved.bind({"country": ["https://w3id.org/astana-kg/resource/iraq"]})).row_tuples()
+    assert full == oxigraph.query(saved.bind({"country": ["res:iraq"]})).row_tuples()
+    assert [row[1] for row in full] == ["13", "14", "15", "16", "17", "19", "20", "21", "22"]
+
+
+def test_a_default_that_is_not_an_iri_names_the_file(tmp_path):
+    from kg.queries import read_saved_query
+
+    path = tmp_path / "broken.rq"
+    path.write_text("#+ defaults:\n#+   - country: not an IRI\n\nSELECT ?r WHERE { ?_country_iri ?p ?r }\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_saved_query(path)
+    assert str(error.value) == f"{path}: 'not an IRI' is not an IRI (expected an IRI such as res:russia or https://…)"
