@@ -104,10 +104,11 @@ BUNDLE_FILES = {
 
 def write_bundle(directory, endpoint: str | None = None, project: Project | None = None) -> list[str]:
     """Write a release: the graph (N-Quads, TriG), the reasoned graph, the ontology (Turtle,
-    RDF/XML, and its pyLODE documentation), the shapes, and a VoID/DCAT description. Returns the file names written."""
+    RDF/XML, and its pyLODE documentation), the shapes (Turtle, and their documentation), and a
+    VoID/DCAT description. Returns the file names written."""
     from pathlib import Path
 
-    from .ontology_docs import ontology_html
+    from .ontology_docs import ontology_html, shapes_html
     from .project import default_project
 
     project = project or default_project()
@@ -121,7 +122,8 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     write_atomically(directory / "ontology.rdf", _ontology_as("rdfxml", project))
     write_atomically(directory / "shapes.ttl", project.shapes_file.read_bytes())
     write_atomically(directory / "ontology.html", ontology_html(project).encode("utf-8"))
-    written += ["ontology.ttl", "ontology.rdf", "shapes.ttl", "ontology.html"]
+    write_atomically(directory / "shapes.html", shapes_html(project).encode("utf-8"))
+    written += ["ontology.ttl", "ontology.rdf", "shapes.ttl", "ontology.html", "shapes.html"]
     write_atomically(directory / "void.ttl", describe_dataset(written, endpoint, project, directory).encode("utf-8"))
     written.append("void.ttl")
     return written

@@ -138,4 +138,13 @@ def test_release_files_are_readable_as_the_umask_allows(umask, mode, tmp_path):
         os.umask(previous)
     assert result.exit_code == 0, result.output
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "release").iterdir()}
-    assert modes == dict.fromkeys(modes, mode) and "ontology.html" in modes and len(modes) == 8
+    assert modes == dict.fromkeys(modes, mode) and "shapes.html" in modes and len(modes) == 9
+
+
+def test_the_release_documents_the_shapes_beside_the_ontology(release):
+    from kg.ontology_docs import shapes_html
+
+    page = (release / "shapes.html").read_text(encoding="utf-8")
+    assert page == shapes_html()
+    assert '<section class="shape" id="RoundShape">' in page and '<a href="ontology.html">' in page
+    assert (release / "ontology.html").is_file()

@@ -229,7 +229,7 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     assert result.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "release").iterdir())
     assert names == ["astana-kg-reasoned.nq", "astana-kg.nq", "astana-kg.trig", "ontology.html", "ontology.rdf",
-                     "ontology.ttl", "shapes.ttl", "void.ttl"]
+                     "ontology.ttl", "shapes.html", "shapes.ttl", "void.ttl"]
     void = Graph().parse(tmp_path / "release" / "void.ttl", format="turtle")
     answer = void.query("""
         PREFIX void: <http://rdfs.org/ns/void#>
@@ -245,7 +245,7 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
     assert str(row.endpoint) == "http://127.0.0.1:7878/query"
     named_graphs = run("stats", "--no-reason").stdout.splitlines()[1]
     assert named_graphs == "named graphs: 5 source documents, 7 public sources, 27 compilations, 2 other"
-    assert int(row.graphs) == 41 and int(row.files) == 7
+    assert int(row.graphs) == 41 and int(row.files) == 8
     assert isomorphic(Graph().parse(tmp_path / "release" / "ontology.rdf", format="xml"),
                       Graph().parse(REPO / "ontology" / "astana.ttl", format="turtle"))
 
