@@ -131,7 +131,6 @@ def _own_sections_class():
     return OwnSectionsOntPub
 
 
-
 # =============================================================================
 # The shapes' documentation
 #

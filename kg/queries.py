@@ -212,8 +212,8 @@ def read_saved_query(path: Path) -> SavedQuery:
             variable=match.group(0)[1:],
             kind=kind,
             required=not optional,
-            default=None if defaults.get(name) is None else _as_typed(kind, defaults[name], path),
-            choices=tuple(_as_typed(kind, c, path) for c in choices.get(name, [])),
+            default=None if defaults.get(name) is None else _as_shown(kind, defaults[name], path),
+            choices=tuple(_as_shown(kind, c, path) for c in choices.get(name, [])),
         ))
     pinned = str(header.get("pinned", "false")).lower()
     if pinned not in ("true", "false"):
@@ -278,7 +278,7 @@ def _parse_header(text: str) -> dict:
     return header
 
 
-def _as_typed(kind: str, value, path: Path) -> str:
+def _as_shown(kind: str, value, path: Path) -> str:
     """A default or choice as kg shows it: an IRI as a prefixed name where one fits.
 
     The files give IRIs in full, since grlc pastes a value between < and >
