@@ -17,7 +17,7 @@ from kg.cli import cli
 from kg.queries import load_saved_queries, parse_iri
 from kg.remote import parse_results_json
 from kg.serve import free_port
-from kg.store import open_engine
+from kg.store import open_sparql
 
 SAVED = load_saved_queries(QUERIES)
 RES = "https://w3id.org/astana-kg/resource/"
@@ -61,7 +61,7 @@ def swagger(grlc_api):
 
 def kg_rows(name, values):
     text = SAVED[name].bind({key: [value] for key, value in values.items()})
-    return open_engine().query(text, pin=SAVED[name].pins(text)).row_tuples()
+    return open_sparql().query(text, pin=SAVED[name].pins(text)).row_tuples()
 
 
 def grlc_rows(grlc_api, name, values):
