@@ -69,11 +69,6 @@ def ontology_html(project: Project | None = None) -> str:
 
 @lru_cache(maxsize=2)
 def _ontology_html(_path: str, _mtime: int, project: Project) -> str:
-    import logging
-
-
-    # pyLODE logs its progress at INFO on the root logger; the library never prints.
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     from rdflib.namespace import OWL, RDF
 
     graph = ontology_graph_for_docs(project)
@@ -92,6 +87,27 @@ def _mark_functional(html: str, functional: list[str]) -> str:
     return html
 
 
+def _import_pylode():
+    """pyLODE, imported without its logging set-up.
+
+    pyLODE 3.3.4 calls logging.basicConfig(level=DEBUG) when imported (in its
+    Supermodel profile), which makes every later log line of any library
+    (its own "Loading background ontologies", asyncio's) print on stderr:
+    the handler and level it adds to the root logger are taken back.
+    """
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    import pylode
+
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    return pylode
+
+
 def documented_terms(html: str) -> list[tuple[str, str]]:
     """The (IRI, kind) of each entry of a pyLODE page, in page order: what the page documents."""
     import re
@@ -103,8 +119,9 @@ def documented_terms(html: str) -> list[tuple[str, str]]:
 
 
 def _own_sections_class():
-    from pylode import OntPub
     from rdflib.namespace import OWL, RDF
+
+    OntPub = _import_pylode().OntPub
 
     class OwnSectionsOntPub(OntPub):
         """OntPub without the section that repeats the functional properties, and with each

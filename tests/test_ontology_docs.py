@@ -172,3 +172,14 @@ def test_a_shapes_own_severity_is_shown(tmp_path):
     page = shapes_html(Project(tmp_path))
     assert row(page, "QuoteShape-quote") == ('<td><code class="path">ap:quote</code></td><td>0..1</td><td><code></code>'
                                              '</td><td></td><td>one quote</td><td>Warning</td>')
+
+
+def test_making_the_pages_prints_nothing():
+    """pyLODE sets logging to DEBUG on the root logger when imported; kg takes that back (the library never prints)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import logging\nfrom kg.ontology_docs import ontology_html, shapes_html\n"
+                           "ontology_html(); shapes_html(); logging.getLogger('kg').info('not shown')"],
+                          capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
