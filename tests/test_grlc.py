@@ -71,6 +71,11 @@ def grlc_rows(grlc_api, name, values):
     return parse_results_json(body).row_tuples()
 
 
+def defaults_of_grlcs_page(swagger, name):
+    """The values grlc's page fills in for the required parameters: the headers' defaults."""
+    return {key: str(p["default"]) for key, p in parameters_in(swagger, name).items() if p["required"]}
+
+
 def parameters_in(swagger, name):
     """grlc's parameters of a call, without ``endpoint``, which grlc adds to every call."""
     return {p["name"]: p for p in swagger["paths"][f"/{name}"]["get"]["parameters"] if p["name"] != "endpoint"}
@@ -106,8 +111,7 @@ def test_every_header_names_kg_serves_endpoint(swagger):
 
 @pytest.mark.parametrize("name", sorted(SAVED))
 def test_without_parameters_grlc_gives_kgs_rows(name, grlc_api, swagger):
-    defaults = {key: str(p["default"]) for key, p in parameters_in(swagger, name).items() if p["required"]}
-    rows = grlc_rows(grlc_api, name, defaults)
+    rows = grlc_rows(grlc_api, name, defaults_of_grlcs_page(swagger, name))
     assert rows == kg_rows(name, {})
     assert rows or name == "coverage-gaps", "a query whose rows are none shows nothing"
 
@@ -125,8 +129,8 @@ def test_with_parameters_grlc_gives_kgs_rows(name, grlc_api):
 @pytest.mark.parametrize("name", ["rounds", "observers-of-round", "timeline"])
 def test_grlcs_csv_is_the_bytes_kg_query_prints(name, grlc_api, swagger):
     server, endpoint = grlc_api
-    defaults = {key: str(p["default"]) for key, p in parameters_in(swagger, name).items() if p["required"]}
-    status, content_type, body = server.call(name, {"endpoint": endpoint, **defaults}, content="csv")
+    status, content_type, body = server.call(name, {"endpoint": endpoint, **defaults_of_grlcs_page(swagger, name)},
+                                             content="csv")
     assert status == 200 and content_type.startswith("text/csv")
     assert body == CliRunner().invoke(cli, ["query", name, "--format", "csv"]).stdout_bytes
 
@@ -134,6 +138,5 @@ def test_grlcs_csv_is_the_bytes_kg_query_prints(name, grlc_api, swagger):
 @pytest.mark.parametrize("name", sorted(SAVED))
 def test_against_kg_serve_the_endpoint_the_headers_name_grlc_gives_kgs_rows(name, grlc_api, swagger, web_server):
     server, _ = grlc_api
-    defaults = {key: str(p["default"]) for key, p in parameters_in(swagger, name).items() if p["required"]}
-    rows = grlc_rows((server, f"{web_server}/sparql"), name, defaults)
+    rows = grlc_rows((server, f"{web_server}/sparql"), name, defaults_of_grlcs_page(swagger, name))
     assert rows == kg_rows(name, {})
