@@ -170,7 +170,9 @@ def _damage(directory: Path) -> str | None:
     try:
         info = json.loads((directory / "built.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return "a build was cut short" if directory.is_dir() and any(directory.iterdir()) else ""
+        # The validation findings may be cached here before the first build: they are not a build.
+        started = directory.is_dir() and any(p.name == "store" or p.name.startswith(".store-") for p in directory.iterdir())
+        return "a build was cut short" if started else ""
     except (OSError, ValueError) as error:
         return f"built.json cannot be read: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
     files = info.get("store_files") if isinstance(info, dict) else None
