@@ -33,7 +33,6 @@ def parse_turtle(path: Path, into: Graph | None = None, data: bytes | None = Non
 
     from .files import read_regular_file
 
-    graph = into if into is not None else Graph()
     path = Path(path)
     if path.suffix.lower() in OTHER_FORMATS:
         raise InputError(f"{path}: a {OTHER_FORMATS[path.suffix.lower()]} file; kg reads Turtle only (.ttl): "
@@ -59,11 +58,13 @@ def parse_turtle(path: Path, into: Graph | None = None, data: bytes | None = Non
         sys.setrecursionlimit(limit)
     _check_iris(path, text, parsed)
     _check_language_tags(path, text, parsed)
+    if into is None:  # copying 100k triples would take seconds
+        return parsed
     for prefix, namespace in parsed.namespaces():
-        graph.bind(prefix, namespace, override=False)
+        into.bind(prefix, namespace, override=False)
     for triple in parsed:
-        graph.add(triple)
-    return graph
+        into.add(triple)
+    return into
 
 
 def _check_language_tags(path: Path, text: str, graph: Graph) -> None:
