@@ -27,6 +27,7 @@ import datetime
 import hashlib
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -207,7 +208,10 @@ def round_facts(out: Writer, number: int, source: str, document: str, rng: rando
         speaker = rng.choice([c for c in COUNTRIES if c in GUARANTORS or c in observers or c in parties])
         speakers.append(speaker)
         out.add(statement, iri(AP + "statedBy"), iri(RES + speaker))
-        out.quote(statement, document, f"s{number}-{k}", said)
+        if document:
+            out.quote(statement, document, f"s{number}-{k}", said)
+        else:
+            out.evidence(statement, source, f"s{number}-{k}")
     outcome = iri(f"{RES}gen-outcome-{number:06d}")
     out.add(outcome, iri(RDF_TYPE), iri(AP + rng.choice(OUTCOMES)))
     out.add(outcome, iri(PREF), text(f"Outcome of synthetic round {number}"))
@@ -298,6 +302,69 @@ def generate(out_dir: Path, triples: int, seed: int = 1, violation_count: int = 
         (out_dir / "data" / "sources" / f"{slug}.ttl").write_text("".join(out.lines), encoding="utf-8")
         written += len(out.lines)
     return written
+
+
+# The prefixes a curator's file declares; new_facts_file() writes the IRIs under them as prefixed names.
+TURTLE_PREFIXES = {"ap": AP, "res": RES, "src": SRC, "org": ORG, "prov": "http://www.w3.org/ns/prov#",
+                   "skos": "http://www.w3.org/2004/02/skos/core#", "dcterms": DCTERMS, "xsd": XSD,
+                   "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+
+
+def as_turtle(lines: list[str]) -> str:
+    """N-Triples lines as the Turtle a curator writes: prefixes, one block per subject, prefixed names."""
+    names = sorted(TURTLE_PREFIXES.items(), key=lambda item: -len(item[1]))
+    local = re.compile(r"<(" + "|".join(re.escape(ns) for _, ns in names) + r")([A-Za-z0-9_-]*)>")
+    prefix_of = {ns: prefix for prefix, ns in names}
+
+    def short(term: str) -> str:
+        return local.sub(lambda m: f"{prefix_of[m.group(1)]}:{m.group(2)}", term)
+
+    blocks: dict[str, list[str]] = {}
+    for line in lines:
+        s, p, o = line[:-3].split(" ", 2)
+        blocks.setdefault(s, []).append(f"{'a' if p == iri(RDF_TYPE) else short(p)} {short(o)}")
+    out = [f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in TURTLE_PREFIXES.items()]
+    for s, statements in blocks.items():
+        out.append(f"\n{short(s)} " + " ;\n    ".join(statements) + " .\n")
+    return "".join(out)
+
+
+def new_facts_file(path: Path, triples: int, first_round: int = 1001, seed: int = 1, quoted: bool = True) -> int:
+    """Write one curator's file of about ``triples`` new facts for the real project: rounds numbered
+    from ``first_round`` (the real rounds are 1 to 22) with their delegations, persons, posts,
+    statements, outcomes and evidence, all from a new public source; the statements quoted from a
+    new source document too, if ``quoted`` (kg add takes the facts of one document only, so a file
+    to add is not quoted). Return the number of triples written."""
+    rng = random.Random(seed)
+    slug = f"gen-new-{first_round}"
+    source, document = SRC + slug, f"{RES}document/{slug}"
+    out = Writer()
+    out.add(iri(source), iri(RDF_TYPE), iri(AP + "PublicSource"))
+    out.add(iri(source), iri(PREF), text(f"Synthetic source {slug}"))
+    out.add(iri(source), iri(AP + "address"), text(f"example.org/{slug}", None))
+    if quoted:
+        out.add(iri(document), iri(RDF_TYPE), iri(AP + "SourceDocument"))
+        out.add(iri(document), iri(PREF), text(f"Synthetic source document {slug}"))
+        out.add(iri(document), iri(DCTERMS + "title"), text(f"Synthetic report {slug}", None))
+        out.add(iri(document), iri(DCTERMS + "identifier"),
+                text(f"999_{hashlib.sha256(slug.encode()).hexdigest()[:16]}.txt", None))
+    number, with_evidence, seen = first_round, set(), set(out.lines)
+    while number == first_round or len(out.lines) < triples:  # one round at least
+        start = len(out.lines)
+        round_facts(out, number, source, document if quoted else None, rng)
+        number += 1
+        # A person is at several rounds: each triple is written once.
+        fresh = [line for line in dict.fromkeys(out.lines[start:]) if line not in seen]
+        out.lines[start:] = fresh
+        seen.update(fresh)
+        # A new file states nothing without evidence in it: the persons get theirs too.
+        for line in fresh:
+            person = line.split(" ", 1)[0]
+            if person.startswith(f"<{RES}gen-person-") and person not in with_evidence:
+                with_evidence.add(person)
+                out.evidence(person, source, person[len(RES) + 1:-1])
+    path.write_text(as_turtle(out.lines), encoding="utf-8")
+    return len(out.lines)
 
 
 def main() -> None:
