@@ -67,9 +67,11 @@ class OxigraphSparql:
             return self._read(text, prefixes)
         except (OSError, RuntimeError) as error:
             directory = getattr(self.store, "directory", None)
-            if directory is None or not is_damage(error):
-                raise
-            raise StoreDamaged(directory, _first_line(error)) from None
+            if directory is not None and is_damage(error):
+                raise StoreDamaged(directory, _first_line(error)) from None
+            if isinstance(error, RuntimeError):  # Oxigraph cannot evaluate it, e.g. a custom function
+                raise InputError(f"the query cannot be answered: {_first_line(error)}") from None
+            raise
 
     def _read(self, text: str, prefixes: dict[str, str] | None) -> Result:
         import pyoxigraph as ox
@@ -121,6 +123,8 @@ def check_read_only_query(text: str) -> None:
         if _parses_as_update(text, {}):
             raise InputError(READ_ONLY) from None
         raise InputError(f"SPARQL syntax error: {_first_line(error)}") from None
+    except (RuntimeError, ValueError):
+        pass  # it parses; what an empty store cannot evaluate (a custom function) is for the endpoint to answer
 
 
 def _parse_only(text: str) -> None:

@@ -339,6 +339,9 @@ def test_a_large_new_file_gets_its_verdict_and_a_wrong_value_its_line(checkout, 
 # Input that used to give a traceback or an unclear line
 # =============================================================================
 
+CUSTOM_FUNCTION = "PREFIX ex: <http://example.org/> SELECT * WHERE { BIND(ex:custom(1) AS ?x) }"
+
+
 @pytest.mark.parametrize("args, line", [
     (("describe", "res:\udcff\udcfe"), "Error: the argument 'res:\\xff\\xfe' is not UTF-8 text; give names and queries in UTF-8"),
     (("sparql", 'SELECT * WHERE { ?s ?p "\udcff" }'),
@@ -347,6 +350,12 @@ def test_a_large_new_file_gets_its_verdict_and_a_wrong_value_its_line(checkout, 
                                   "give a prefixed name such as res:russia, or a label"),
     (("load", "--endpoint", "not a url"), "Error: --endpoint: 'not a url' is not an http:// or https:// address"),
     (("sparql", "ASK {}", "--endpoint", "http://[::1"), "Error: 'http://[::1' is not an http:// or https:// address"),
+    # A function Oxigraph does not know: refused here; with --endpoint it is the server's to answer
+    # (port 9 is closed: the query got as far as the network).
+    (("sparql", CUSTOM_FUNCTION), "Error: the query cannot be answered: "
+                                  "The custom function <http://example.org/custom> is not supported"),
+    (("sparql", CUSTOM_FUNCTION, "--endpoint", "http://127.0.0.1:9/sparql", "--retries", "0"),
+     "Error: cannot reach http://127.0.0.1:9/sparql: Connection refused"),
 ])
 def test_one_clear_line_where_there_was_a_traceback(args, line):
     result = run(*args)
