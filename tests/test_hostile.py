@@ -39,6 +39,14 @@ def checkout(tmp_path):
     return root, env
 
 
+@pytest.fixture
+def data_unchanged():
+    """For the cases run on this checkout: its data/ is as it was afterwards."""
+    before = data_snapshot(REPO)
+    yield
+    assert data_snapshot(REPO) == before
+
+
 def observer_fact(round_number: int) -> str:
     """A made-up fact for the test (it only ever lands in a temporary copy of data/)."""
     return (f"{PREFIXES}\nres:round-{round_number:02d}\n    ap:hasObserver res:united-states ;\n"
@@ -230,7 +238,7 @@ def listener():
      "the query has a SERVICE clause, which would reach out to another server; give --allow-service to let it "
      "(bounded by --timeout)"),
 ])
-def test_nothing_is_contacted_unless_asked(query, message, listener):
+def test_nothing_is_contacted_unless_asked(query, message, listener, data_unchanged):
     result = run("sparql", query.format(url=listener.url))
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {message}\n")
     if message.startswith("updates"):  # refused by parsing alone, before the endpoint is asked either
@@ -248,7 +256,7 @@ def kg_timed(*args, env=None, timeout=60):
     return done, time.monotonic() - started
 
 
-def test_service_when_allowed_is_bounded_by_the_timeout():
+def test_service_when_allowed_is_bounded_by_the_timeout(data_unchanged):
     slow = Listener(trickle=True)
     try:
         done, seconds = kg_timed("sparql", f"SELECT * WHERE {{ SERVICE <{slow.url}> {{ ?s ?p ?o }} }}",
@@ -261,7 +269,7 @@ def test_service_when_allowed_is_bounded_by_the_timeout():
     assert slow.connections == 1 and seconds < 30
 
 
-def test_a_remote_answer_a_byte_a_second_is_cut_at_the_total_deadline():
+def test_a_remote_answer_a_byte_a_second_is_cut_at_the_total_deadline(data_unchanged):
     slow = Listener(trickle=True)
     try:
         done, seconds = kg_timed("sparql", "ASK {}", "--endpoint", slow.url, "--timeout", "3")
@@ -274,7 +282,7 @@ def test_a_remote_answer_a_byte_a_second_is_cut_at_the_total_deadline():
 CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def test_a_runaway_query_stops_at_its_deadline():
+def test_a_runaway_query_stops_at_its_deadline(data_unchanged):
     done, seconds = kg_timed("sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS_PRODUCT[17:-2]} }}", "--timeout", "2")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("Error: the query was stopped: it did not finish within 2 s (the deadline, --timeout); "
@@ -282,7 +290,7 @@ def test_a_runaway_query_stops_at_its_deadline():
     assert seconds < 30
 
 
-def test_a_runaway_query_stops_at_its_memory_bound():
+def test_a_runaway_query_stops_at_its_memory_bound(data_unchanged):
     done, _ = kg_timed("sparql", CROSS_PRODUCT + " ORDER BY ?c ?f ?i", env={"KG_QUERY_MEMORY_MB": "200"}, timeout=120)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("Error: the query was stopped: it needed more than 200 MB of memory (the memory bound, "
@@ -290,7 +298,7 @@ def test_a_runaway_query_stops_at_its_memory_bound():
 
 
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
-def test_only_regular_files_are_read(special, tmp_path):
+def test_only_regular_files_are_read(special, tmp_path, data_unchanged):
     path = Path(special)
     if special == "fifo":
         path = tmp_path / "pipe.ttl"
@@ -357,12 +365,12 @@ CUSTOM_FUNCTION = "PREFIX ex: <http://example.org/> SELECT * WHERE { BIND(ex:cus
     (("sparql", CUSTOM_FUNCTION, "--endpoint", "http://127.0.0.1:9/sparql", "--retries", "0"),
      "Error: cannot reach http://127.0.0.1:9/sparql: Connection refused"),
 ])
-def test_one_clear_line_where_there_was_a_traceback(args, line):
+def test_one_clear_line_where_there_was_a_traceback(args, line, data_unchanged):
     result = run(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", line + "\n")
 
 
-def test_other_rdf_formats_get_a_hint(tmp_path):
+def test_other_rdf_formats_get_a_hint(tmp_path, data_unchanged):
     for suffix, name in ((".trig", "TriG"), (".jsonld", "JSON-LD"), (".rdf", "RDF/XML")):
         path = tmp_path / f"facts{suffix}"
         path.write_text("{}", encoding="utf-8")
@@ -386,7 +394,7 @@ def test_a_bom_crlf_and_multi_line_literals_are_accepted_and_stored(tmp_path, mo
     assert '"value": "Round 23\\r\\n(made up)"' in rows or '"value": "Round 23\\n(made up)"' in rows
 
 
-def test_several_files_are_named_and_checked_together(tmp_path):
+def test_several_files_are_named_and_checked_together(tmp_path, data_unchanged):
     first, second = tmp_path / "round-23.ttl", tmp_path / "round-23-bis.ttl"
     first.write_text(round_23("round-23"), encoding="utf-8")
     second.write_text(round_23("round-23-bis"), encoding="utf-8")
@@ -507,7 +515,7 @@ def test_two_checkouts_sharing_a_cache_keep_their_builds(checkout, tmp_path):
             if path.is_dir() and path.name != "checkouts"} == builds  # neither was built again
 
 
-def test_a_store_or_disk_failure_names_its_reason_not_none(monkeypatch):
+def test_a_store_or_disk_failure_names_its_reason_not_none(monkeypatch, data_unchanged):
     """pyoxigraph raises OSError without an errno: the line said "Error: None"."""
     import kg.stats
 
