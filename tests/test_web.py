@@ -4,6 +4,7 @@ The server is the installed `kg serve` (the web_server fixture in conftest.py). 
 """
 
 import json
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -212,36 +213,74 @@ def test_the_query_page_lists_every_saved_query_as_an_example(web_server, projec
     assert get(f"{web_server}/static/yasgui/yasgui.min.js")[0] == 200
 
 
-def test_a_query_past_the_deadline_is_answered_503(project):
-    """The deadline itself, on an app with a short one (the server's is 30 s)."""
+def ask_sparql_in_process(project, engine, limits) -> list:
+    """What an app with these ``limits`` sends for ``/sparql?query=ASK{}``, asked without a server."""
     import asyncio
 
     from kg.web import app as web_app
 
-    class SlowEngine:
+    sent = []
+    scope = {"type": "http", "method": "GET", "path": "/sparql", "raw_path": b"/sparql",
+             "query_string": b"query=ASK%7B%7D", "headers": [], "root_path": "", "scheme": "http",
+             "server": ("127.0.0.1", 80), "http_version": "1.1"}
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(web_app.create_app(project, engine=engine, limits=limits)(scope, receive, send))
+    return sent
+
+
+def test_a_query_past_the_memory_bound_is_answered_503_saying_so(project):
+    from kg.limits import Limits
+
+    class GreedyEngine:
         def query(self, text, prefixes=None):
             import time
 
-            time.sleep(2)
+            taken = b"x" * (300 << 20)  # written, so resident: 300 MB over a 100 MB bound
+            time.sleep(3)
+            return taken
 
-    async def ask():
-        sent = []
-        scope = {"type": "http", "method": "GET", "path": "/sparql", "raw_path": b"/sparql",
-                 "query_string": b"query=ASK%7B%7D", "headers": [], "root_path": "", "scheme": "http",
-                 "server": ("127.0.0.1", 80), "http_version": "1.1"}
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            sent.append(message)
-
-        await web_app.create_app(project, engine=SlowEngine(), deadline=0.3)(scope, receive, send)
-        return sent
-
-    sent = asyncio.run(ask())
+    sent = ask_sparql_in_process(project, GreedyEngine(), Limits(timeout=30, memory_mb=100))
     assert sent[0]["status"] == 503
-    assert sent[1]["body"] == b"the query ran longer than the 0.3 s deadline\n"
+    assert sent[1]["body"] == (b"the query was stopped: it needed more than 100 MB of memory (the memory bound, "
+                               b"$KG_QUERY_MEMORY_MB); narrow it down (a LIMIT, fewer patterns)\n")
+
+
+def test_serve_timeout_bounds_a_query_at_sparql_and_says_which_bound(project):
+    """The real server with --timeout 1: a cross product of the whole graph with itself three times
+    (billions of rows to count) is answered 503 after the deadline, and the server goes on answering."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from kg.serve import free_port
+
+    port = free_port()
+    process = subprocess.Popen([str(Path(sys.executable).with_name("kg")), "serve", "--port", str(port),
+                                "--timeout", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "KG_QUERY_MEMORY_MB": "2048"})
+    try:
+        assert process.stdout.readline().startswith("Serving ")
+        assert process.stdout.readline() == (f"SPARQL endpoint: http://127.0.0.1:{port}/sparql "
+                                             f"(a query stops after 1 s or 2048 MB more memory)\n")
+        base = f"http://127.0.0.1:{port}"
+        started = time.monotonic()
+        status, media, body = get(f"{base}/sparql?" + urllib.parse.urlencode(
+            {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}))
+        assert (status, media) == (503, "text/plain") and 1 <= time.monotonic() - started < 20
+        assert body == ("the query was stopped: it did not finish within 1 s (the deadline, --timeout); "
+                        "narrow it down or give it more time\n")
+        assert get(f"{base}/resource/round-07")[0] == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
 
 
 # --- kg site ---------------------------------------------------------------------------------

@@ -93,7 +93,10 @@ class _UploadBar:
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on; another than 127.0.0.1 makes the pages reachable from other machines.")
-def serve(port, host):
+@click.option("--timeout", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
+              help="Seconds a query at /sparql may take, as kg query's --timeout (the same default); $KG_QUERY_MEMORY_MB "
+                   "bounds its memory as there. A query past either is answered 503.")
+def serve(port, host, timeout):
     """Serve the graph on the web until stopped (Ctrl-C): a page for every resource, the query page,
     the ontology's documentation, the timeline and a read-only SPARQL endpoint.
 
@@ -106,19 +109,22 @@ def serve(port, host):
     Example:
         kg serve --port 7878      then open http://127.0.0.1:7878/ in a browser
     """
+    from ..limits import Limits
     from ..serve import check_port_free
     from ..store import open_sparql
     from ..web.app import create_app
     from ..web.app import serve as run_app
 
+    limits = Limits(timeout=timeout)
     check_port_free(host, port)
     engine = open_sparql()
-    app = create_app(engine=engine)
+    app = create_app(engine=engine, limits=limits)
     base = f"http://{host}:{port}"
 
     def ready():
         click.echo(f"Serving {len(engine.store.store)} triples (reasoned) at {base}/")
-        click.echo(f"SPARQL endpoint: {base}/sparql")
+        click.echo(f"SPARQL endpoint: {base}/sparql (a query stops after {limits.timeout:g} s "
+                   f"or {limits.memory_mb} MB more memory)")
         click.echo(f"Query page:      {base}/query")
         click.echo("Ctrl-C stops the server.")
 

@@ -3,7 +3,8 @@
 Read-only: pages and RDF of every resource, the class indexes, the ontology's
 documentation, the timeline, the query page and a SPARQL 1.1 query endpoint
 at /sparql (GET, form POST or a direct POST; an update is refused). A query
-that runs past the deadline is answered 503.
+at /sparql has the command line's bounds (kg.limits: ``--timeout`` and
+$KG_QUERY_MEMORY_MB); one that hits either is answered 503, saying which.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import json
 
 from ..errors import KgError, NegativeResult
+from ..limits import LimitExceeded, Limits, run_within
 from ..prefixes import BASE, PREFIXES, sparql_prologue
 from . import pages
 from .render import RDF_FORMATS, STATIC, SUFFIXES, ServedLinks, negotiate, rdf_bytes, render
 from .vendor import vendored
-
-QUERY_DEADLINE = 30.0  # seconds, as kg query's --timeout against an endpoint
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -28,8 +28,9 @@ RESULT_TYPES = {
 GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld"}
 
 
-def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
-    """The Starlette application over the cached graph of ``project`` (this checkout by default)."""
+def create_app(project=None, engine=None, limits: Limits | None = None):
+    """The Starlette application over the cached graph of ``project`` (this checkout by default);
+    a query at /sparql within ``limits`` (the command line's default ones if not given)."""
     from starlette.applications import Starlette
     from starlette.responses import HTMLResponse, RedirectResponse, Response
     from starlette.routing import Mount, Route
@@ -40,6 +41,7 @@ def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
 
     project = project or default_project()
     engine = engine or open_sparql(project)
+    limits = limits or Limits()
     links = ServedLinks()
     cached: dict[str, object] = {}
 
@@ -122,10 +124,9 @@ def create_app(project=None, engine=None, deadline: float = QUERY_DEADLINE):
         if not text:
             return Response("give a SPARQL query in the 'query' parameter\n", status_code=400, media_type="text/plain")
         try:
-            result = await _answer_within(engine, text, deadline)
-        except TimeoutError:
-            return Response(f"the query ran longer than the {deadline:g} s deadline\n", status_code=503,
-                            media_type="text/plain")
+            result = await _answer_within(engine, text, limits)
+        except LimitExceeded as error:
+            return Response(f"{error}\n", status_code=503, media_type="text/plain")
         except KgError as error:
             return Response(f"{error}\n", status_code=400, media_type="text/plain")
         return _result_response(result, request.headers.get("accept", ""))
@@ -169,14 +170,12 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-async def _answer_within(engine, text: str, deadline: float):
-    """The engine's answer, or TimeoutError past the deadline. The store cannot be told to
-    stop a query, so its thread is left to finish on its own; the client gets its answer now."""
-    import anyio
-    import anyio.to_thread
+async def _answer_within(engine, text: str, limits: Limits):
+    """The engine's answer, or LimitExceeded naming the bound it hit. The store cannot be told
+    to stop a query, so its thread is left to finish on its own; the client gets its answer now."""
+    from starlette.concurrency import run_in_threadpool
 
-    with anyio.fail_after(deadline):
-        return await anyio.to_thread.run_sync(engine.query, text, PREFIXES, abandon_on_cancel=True)
+    return await run_in_threadpool(run_within, lambda: engine.query(text, PREFIXES), limits)
 
 
 def _result_response(result, accept: str):
