@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..prefixes import BASE, ONTOLOGY_IRI, PREFIXES
-from .pages import MOST_SHOWN, local_path
+from .pages import local_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -82,7 +82,6 @@ def environment():
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["PREFIXES"] = PREFIXES
-    env.globals["most_shown"] = MOST_SHOWN
     return env
 
 
