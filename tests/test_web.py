@@ -83,6 +83,31 @@ def test_a_persons_page_shows_roles_over_time(web_server):
     assert ("2017-10-30", "head") in rows  # round 7, per document 004
 
 
+def test_a_resource_with_more_than_a_page_shows_has_each_property_and_says_how_many_there_are():
+    """Iran with a page of 12 (a country at a million triples has 13,000 facts and 20,000 links;
+    a page shows 500): every property keeps its share, and the page says what it leaves out."""
+    from collections import Counter
+
+    from kg.store import open_engine
+    from kg.web.pages import resource_page
+    from kg.web.render import RDF_FORMATS, ServedLinks, render
+
+    described = describe_json("res:iran")
+    has = Counter(p for p, _ in described["properties"] if p != "ap:evidence")
+    page = resource_page(open_engine(), RES + "iran", most=12)
+    assert len(page.facts) == 12 and {shorten(f.property.iri) for f in page.facts} == set(has)
+    assert [(shorten(p.iri), shown, total) for p, shown, total in page.partly_shown] == \
+        [("ap:guarantorOf", 4, has["ap:guarantorOf"]), ("ap:participatedIn", 4, has["ap:participatedIn"])]
+    assert len(page.incoming) == 12 and page.incoming_total == len(described["referenced_by"])
+    assert {shorten(p.iri) for _, p in page.incoming} == {p for _, p in described["referenced_by"]}
+    html = render("resource.html", ServedLinks(), page=page, rdf_formats=RDF_FORMATS,
+                  rdf_links={suffix: "" for suffix, _ in RDF_FORMATS.values()})
+    assert re.search(rf'<p>Not all shown: <a [^>]*>guarantor of</a> <code class="name">ap:guarantorOf</code> '
+                     rf'4 of {has["ap:guarantorOf"]}; <a [^>]*>participated in</a> .*? 4 of {has["ap:participatedIn"]}\. '
+                     r"The query page lists them all\.</p>", html)
+    assert f"<p>12 of its {len(described['referenced_by'])} links: a page shows at most 500" in html
+
+
 def test_unknown_iri_is_a_404_page(web_server):
     status, media, page = get(f"{web_server}/resource/no-such-thing")
     assert (status, media) == (404, "text/html")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import lru_cache
 
 from ..errors import NegativeResult
 from ..prefixes import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, shorten
@@ -29,6 +29,11 @@ LABELS = (PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label")
 # A country has twenty thousand links at a million triples; a page shows this many facts and links.
 MOST_SHOWN = 500
 ROUNDS_AROUND = 10  # a round's page places it among this many rounds before it and after it
+
+
+@lru_cache(maxsize=1 << 16)  # shortening an IRI is a search, and pages show the same ones again and again
+def _display(term: Term) -> str:
+    return term.display()
 
 
 def local_path(iri: str) -> str | None:
@@ -53,10 +58,10 @@ class Node:
     def iri(self) -> str | None:
         return self.term.value if self.term.kind == "uri" else None
 
-    @cached_property  # a template asks for it several times, and shortening an IRI is a search
+    @property
     def name(self) -> str:
         """The prefixed name (or <IRI>) of an IRI; a literal's text."""
-        return self.term.display()
+        return _display(self.term)
 
     @property
     def local(self) -> str | None:
@@ -126,8 +131,10 @@ class ResourcePage:
         return self.node.label or self.node.name
 
 
-def resource_page(engine, iri: str) -> ResourcePage:
-    """Everything the page of ``iri`` shows; NegativeResult if the graph says nothing about it.
+def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: int = MOST_SHOWN) -> ResourcePage:
+    """Everything the page of ``iri`` shows, at most ``most`` facts and ``most`` links to it;
+    NegativeResult if the graph says nothing about it. ``labels``: all of the graph's
+    (:func:`all_labels`), or None to look up the ones the page shows.
 
     Read from the store's indexes pattern by pattern, which stream without sorting: at a
     million triples a country has 13,000 facts and 20,000 links, and a page shows at most
@@ -135,12 +142,13 @@ def resource_page(engine, iri: str) -> ResourcePage:
     """
     import pyoxigraph as ox
 
-    store, node = engine.store, _named_node(iri)
-    stated, stated_totals = _first_links(engine, node, outgoing=True, leave_out={RDF_TYPE, EVIDENCE})
-    incoming, incoming_totals = _first_links(engine, node, outgoing=False)
-    if not stated and not incoming and next(store.quads_for_pattern(node, None, None, ox.DefaultGraph()), None) is None:
+    store, node, default = engine.store, _named_node(iri), ox.DefaultGraph()
+    if next(store.quads_for_pattern(node, None, None, default), None) is None and \
+            next(store.quads_for_pattern(None, None, node, default), None) is None:
         raise NegativeResult(f"nothing in the graph is about {shorten(iri)}")
-    incoming = sorted((_term(t.subject), _term(t.predicate)) for t in incoming if isinstance(t.subject, ox.NamedNode))
+    stated, stated_totals = _first_links(engine, node, outgoing=True, leave_out={RDF_TYPE, EVIDENCE}, most=most)
+    incoming, incoming_totals = _first_links(engine, node, outgoing=False, most=most)
+    incoming = sorted((_term(t.subject), _term(t.predicate)) for t in incoming)
 
     type_graphs: dict[Term, set[str]] = {}
     for quad in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, None):
@@ -168,7 +176,7 @@ def resource_page(engine, iri: str) -> ResourcePage:
     mentioned |= {document for quotes in quotes_by_graph.values() for _, document in quotes if document}
     mentioned |= {r.meeting.term for r in roles} | {r.delegation.term for r in roles}
     mentioned |= {r.party.term for r in roles if r.party} | {m.node.term for m in rounds}
-    labels = labels_of(engine, mentioned)
+    labels = labels_of(engine, mentioned, labels)
 
     def show(term: Term) -> Node:
         return Node(term, labels.get(term.value, "") if term.kind == "uri" else "")
@@ -182,7 +190,7 @@ def resource_page(engine, iri: str) -> ResourcePage:
         facts=[Fact(show(p), show(o), [Source(show(Term.iri(g)), shown_quotes.get(g, [])) for g in graphs], inferred)
                for p, o, graphs, inferred in facts],
         incoming=[(show(s), show(p)) for s, p in incoming],
-        incoming_total=sum(incoming_totals.values()) if incoming_totals else len(incoming),
+        incoming_total=sum(incoming_totals.values()),
         evidence=[q for quotes in shown_quotes.values() for q in quotes],
         stated_in=[show(g) for g in stated_in],
         rounds=[RoundMark(show(m.node.term), m.number, m.start, m.position, m.current) for m in rounds],
@@ -194,40 +202,30 @@ def resource_page(engine, iri: str) -> ResourcePage:
     )
 
 
-def _first_links(engine, node, outgoing: bool, leave_out=frozenset(), most: int = MOST_SHOWN):
-    """At most ``most`` triples from ``node`` (``outgoing``) or to it in the default graph, leaving out
-    the properties in ``leave_out``, and how many there are of each property when not all are given.
+def _first_links(engine, node, outgoing: bool, most: int, leave_out=frozenset()):
+    """Up to ``most`` triples of the default graph from ``node`` (``outgoing``) or to it from an IRI,
+    leaving out the properties in ``leave_out``; and how many there are of each property (links
+    from blank nodes, such as evidence citing a document, counted but not given).
 
-    The first ``most`` come from the store's index as they are, unsorted. When there are more, every
-    property gets its share of ``most`` (a country's prefLabel is not crowded out by its 6,000
-    rounds), counted by property in one query.
+    Counted by property in one query, then read property by property from the store's index,
+    which streams without sorting. When there are more than ``most``, every property gets its
+    share (a country's prefLabel is not crowded out by its 6,000 rounds).
     """
     from itertools import islice
 
     import pyoxigraph as ox
 
     store, default = engine.store, ox.DefaultGraph()
-
-    def pattern(predicate=None):
-        return (node, predicate, None) if outgoing else (None, predicate, node)
-
-    first = []
-    for quad in store.quads_for_pattern(*pattern(), default):
-        if quad.predicate.value not in leave_out:
-            first.append(quad.triple)
-            if len(first) > most:
-                break
-    if len(first) <= most:
-        return first, {}
+    # Not FILTER isIRI(?s): it decodes every subject, five times the count's cost at 20,000 links.
     where = f"{node} ?p ?o" if outgoing else f"?s ?p {node}"
     counts = {row["p"].value: int(row["n"].value) for row in store.query(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?p")}
-    counts = {p: n for p, n in counts.items() if p not in leave_out}
-    triples = []
-    left = most
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?p") if row["p"].value not in leave_out}
+    triples, left = [], most
     for position, (predicate, count) in enumerate(sorted(counts.items(), key=lambda item: (item[1], item[0]))):
-        share = min(count, left // (len(counts) - position))
-        triples += [q.triple for q in islice(store.quads_for_pattern(*pattern(ox.NamedNode(predicate)), default), share)]
+        share = min(count, left // (len(counts) - position))  # all of it while the rest fits
+        pattern = (node, ox.NamedNode(predicate), None) if outgoing else (None, ox.NamedNode(predicate), node)
+        triples += islice((q.triple for q in store.quads_for_pattern(*pattern, default)
+                           if outgoing or isinstance(q.subject, ox.NamedNode)), share)
         left -= share
     return triples, counts
 
@@ -266,26 +264,50 @@ def _term(term) -> Term:
     return from_oxigraph(term)
 
 
-def labels_of(engine, terms) -> dict[str, str]:
-    """The label of each IRI among ``terms``: its English or untagged skos:prefLabel, else rdfs:label.
+def labels_of(engine, terms, known: dict[str, str] | None = None) -> dict[str, str]:
+    """The label of each IRI among ``terms``: its English or untagged skos:prefLabel, else rdfs:label;
+    taken from ``known`` (:func:`all_labels`) when given.
 
     Looked up pattern by pattern in the store: a lookup costs microseconds, and one query with
     all of them in VALUES, up to a thousand on a page, cost more at every size tried.
     """
     import pyoxigraph as ox
 
+    iris = sorted({t.value for t in terms if t.kind == "uri"})
+    if known is not None:
+        return {iri: known[iri] for iri in iris if iri in known}
     default = ox.DefaultGraph()
     predicates = [ox.NamedNode(p) for p in LABELS]
     labels: dict[str, str] = {}
-    for iri in sorted({t.value for t in terms if t.kind == "uri"}):
+    for iri in iris:
         node = ox.NamedNode(iri)
         for predicate in predicates:
-            found = sorted(q.object.value for q in engine.store.quads_for_pattern(node, predicate, None, default)
-                           if isinstance(q.object, ox.Literal) and (q.object.language or "en").startswith("en"))
+            found = _label_texts(q.object for q in engine.store.quads_for_pattern(node, predicate, None, default))
             if found:
-                labels[iri] = found[0]
+                labels[iri] = min(found)
                 break
     return labels
+
+
+def all_labels(engine) -> dict[str, str]:
+    """The label of every IRI that has one, as :func:`labels_of` gives it, read in one pass per
+    label property: kg site shows the same few hundred IRIs on each of its hundreds of pages."""
+    import pyoxigraph as ox
+
+    labels: dict[str, str] = {}
+    for predicate in reversed(LABELS):  # a prefLabel replaces an rdfs:label
+        texts: dict[str, list[str]] = {}
+        for quad in engine.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+            if isinstance(quad.subject, ox.NamedNode):
+                texts.setdefault(quad.subject.value, []).extend(_label_texts([quad.object]))
+        labels.update({iri: min(found) for iri, found in texts.items() if found})
+    return labels
+
+
+def _label_texts(terms) -> list[str]:
+    import pyoxigraph as ox
+
+    return [t.value for t in terms if isinstance(t, ox.Literal) and (t.language or "en").startswith("en")]
 
 
 def round_marks(engine, current: str | None, around: int | None = ROUNDS_AROUND) -> list[RoundMark]:
@@ -339,21 +361,21 @@ class ClassIndex:
     members: list[Node]
 
 
-def classes_with_members(engine) -> list[tuple[Node, int]]:
+def classes_with_members(engine, labels: dict[str, str] | None = None) -> list[tuple[Node, int]]:
     """The ontology's classes that have members, with how many (asserted or inferred)."""
     rows = _select(engine, f"""
         SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
             ?x a ?class . FILTER (STRSTARTS(STR(?class), "{PREFIXES['ap']}") && isIRI(?x))
         }} GROUP BY ?class ORDER BY ?class""")
-    labels = labels_of(engine, [row["class"] for row in rows])
+    labels = labels_of(engine, [row["class"] for row in rows], labels)
     return [(Node(row["class"], labels.get(row["class"].value, "")), int(row["n"].value)) for row in rows]
 
 
-def class_index(engine, class_iri: str) -> ClassIndex:
+def class_index(engine, class_iri: str, labels: dict[str, str] | None = None) -> ClassIndex:
     rows = _select(engine, f"SELECT DISTINCT ?x WHERE {{ ?x a <{class_iri}> FILTER isIRI(?x) }} ORDER BY ?x")
     if not rows:
         raise NegativeResult(f"no resource is of class {shorten(class_iri)}")
-    labels = labels_of(engine, [row["x"] for row in rows] + [Term.iri(class_iri)])
+    labels = labels_of(engine, [row["x"] for row in rows] + [Term.iri(class_iri)], labels)
     members = sorted((Node(row["x"], labels.get(row["x"].value, "")) for row in rows),
                      key=lambda n: (n.label or n.name).lower())
     return ClassIndex(Node(Term.iri(class_iri), labels.get(class_iri, "")), members)
@@ -361,10 +383,12 @@ def class_index(engine, class_iri: str) -> ClassIndex:
 
 def all_resources(engine) -> list[str]:
     """Every IRI of this site that the graph says something about, as subject (the pages a site has)."""
-    rows = _select(engine, f"""
-        SELECT DISTINCT ?x WHERE {{ ?x ?p ?o FILTER (isIRI(?x) && STRSTARTS(STR(?x), "{PREFIXES['res']}")) }}
-        ORDER BY ?x""")
-    return [row["x"].value for row in rows]
+    import pyoxigraph as ox
+
+    # Filtered here, not in SPARQL: a FILTER on STR(?x) decodes every triple's subject.
+    subjects = engine.store.query("SELECT DISTINCT ?x WHERE { ?x ?p ?o }")
+    return sorted(row[0].value for row in subjects
+                  if isinstance(row[0], ox.NamedNode) and row[0].value.startswith(PREFIXES["res"]))
 
 
 # --- RDF answers ----------------------------------------------------------------------

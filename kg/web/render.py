@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..prefixes import BASE, ONTOLOGY_IRI, PREFIXES
-from .pages import local_path
+from .pages import MOST_SHOWN, local_path
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -67,7 +67,19 @@ class SiteLinks(ServedLinks):
         return self._relative((name or "index") + ".html")
 
     def _relative(self, target: str) -> str:
-        return posixpath.relpath(target, self.here or ".")
+        return relative_path(target, self.here)
+
+
+def relative_path(target: str, folder: str) -> str:
+    """The path of ``target`` from ``folder``, both relative to the site's root: what
+    posixpath.relpath gives, without asking the file system for the current folder on each of
+    the twenty thousand links of a site."""
+    here = folder.split("/") if folder else []
+    parts = target.split("/")
+    common = 0
+    while common < min(len(here), len(parts) - 1) and here[common] == parts[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + parts[common:])
 
 
 def site_file_for(iri: str) -> str:
@@ -77,12 +89,38 @@ def site_file_for(iri: str) -> str:
 
 @lru_cache(maxsize=1)
 def environment():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["PREFIXES"] = PREFIXES
+    env.globals["most_shown"] = MOST_SHOWN
+    env.globals["term"] = pass_context(lambda context, node: term_html(node, context["links"]))
     return env
+
+
+def term_html(node, links: ServedLinks):
+    """One RDF term in a page: a link to its page where it has one, its label beside its name.
+
+    Python, not a template macro: a page at a million triples shows two thousand terms, and
+    a macro call costs a hundred times what this does.
+    """
+    from markupsafe import Markup, escape
+
+    if node.iri is not None:
+        href = links.resource(node.iri)
+        text = escape(node.label or node.name)
+        html = (f'<a href="{escape(href)}" data-iri="{escape(node.iri)}">{text}</a>' if href
+                else f'<span class="iri">{text}</span>')
+        if node.label:
+            html += f' <code class="name">{escape(node.name)}</code>'
+    elif node.term.kind == "literal":
+        html = f'<span class="literal">{escape(node.name)}</span>'
+        if node.annotation:
+            html += f' <code class="datatype">{escape(node.annotation)}</code>'
+    else:
+        html = '<span class="blank">[ ]</span>'
+    return Markup(html)
 
 
 def render(template: str, links: ServedLinks, **context) -> str:

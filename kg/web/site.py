@@ -78,6 +78,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
     try:
         iris = pages.all_resources(engine)
         known = set(iris)
+        labels = pages.all_labels(engine)
 
         def write(name: str, data: str | bytes) -> None:
             path = building / name
@@ -89,7 +90,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
             stem = page_file.removesuffix(".html")
             links = SiteLinks(page_file, known)
             rdf_links = {suffix: links._relative(f"{stem}.{suffix}") for suffix, _ in RDF_FORMATS.values()}
-            write(page_file, render("resource.html", links, page=pages.resource_page(engine, iri),
+            write(page_file, render("resource.html", links, page=pages.resource_page(engine, iri, labels),
                                     rdf_formats=RDF_FORMATS, rdf_links=rdf_links))
             triples = pages.resource_triples(engine, iri)
             for media, (suffix, _) in RDF_FORMATS.items():
@@ -97,11 +98,11 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
             counts["resource pages"] += 1
             counts["RDF files"] += len(RDF_FORMATS)
 
-        classes = pages.classes_with_members(engine)
+        classes = pages.classes_with_members(engine, labels)
         write("index.html", render("home.html", SiteLinks("index.html", known), classes=classes))
         for node, _count in classes:
             name = f"classes/{node.iri.rsplit('#', 1)[1]}.html"
-            write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(engine, node.iri)))
+            write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(engine, node.iri, labels)))
             counts["class indexes"] += 1
 
         write("ontology.html", ontology_html(project))
