@@ -9,12 +9,10 @@ ones in docs/ that docs/web.md shows.
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from kg.cli import cli
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -72,7 +70,11 @@ def test_a_saved_query_on_the_query_page_returns_rows_linked_to_resource_pages(w
 
 def test_a_static_page_opened_from_disk_renders(tmp_path, request):
     output = tmp_path / "site"
-    assert CliRunner().invoke(cli, ["site", "--output", str(output)]).exit_code == 0
+    # The installed command, so that what it writes to the terminal is seen (pyLODE once logged there).
+    done = subprocess.run([str(Path(sys.executable).with_name("kg")), "site", "--output", str(output)],
+                          capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert re.fullmatch(rf"Wrote \d+ files to {re.escape(str(output))}: \d+ resource pages, .*\.\n", done.stdout)
     shot = tmp_path / "site.png"
     page = output / "resource" / "round-07.html"
     dom = browse(page.as_uri(), tmp_path, screenshot=shot, budget_ms=2000, size=(1280, 900))
