@@ -157,8 +157,9 @@ def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: 
     asserted_types = sorted(t for t, graphs in type_graphs.items() if graphs - {INFERRED_GRAPH})
     inferred_types = sorted(t for t, graphs in type_graphs.items() if graphs == {INFERRED_GRAPH})
     quotes_by_graph = _evidence(store, node)
-    stated_in = sorted(_term(row["g"]) for row in store.query(
-        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }}"))
+    # A look into each graph: a query's GRAPH ?g reads all of a country's 13,000 facts at 1M.
+    stated_in = sorted(_term(graph) for graph in store.named_graphs() if graph.value != INFERRED_GRAPH
+                       and next(store.quads_for_pattern(node, None, None, graph), None) is not None)
     facts = []
     for triple in sorted(stated, key=lambda t: (_term(t.predicate), _term(t.object))):
         graphs = sorted(q.graph_name.value for q in store.quads_for_pattern(node, triple.predicate, triple.object, None)

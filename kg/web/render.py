@@ -96,6 +96,7 @@ def environment():
     env.globals["PREFIXES"] = PREFIXES
     env.globals["most_shown"] = MOST_SHOWN
     env.globals["term"] = pass_context(lambda context, node: term_html(node, context["links"]))
+    env.globals["sources"] = pass_context(lambda context, fact: sources_html(fact, context["links"]))
     return env
 
 
@@ -103,7 +104,7 @@ def term_html(node, links: ServedLinks):
     """One RDF term in a page: a link to its page where it has one, its label beside its name.
 
     Python, not a template macro: a page at a million triples shows two thousand terms, and
-    a macro call costs a hundred times what this does.
+    a macro call costs several times what this does.
     """
     from markupsafe import Markup, escape
 
@@ -125,6 +126,24 @@ def term_html(node, links: ServedLinks):
 
 def render(template: str, links: ServedLinks, **context) -> str:
     return environment().get_template(template).render(links=links, **context)
+
+
+def sources_html(fact, links: ServedLinks):
+    """Where a fact on a page comes from: each source graph with the quotes and documents its
+    evidence gives, or "inferred"."""
+    from markupsafe import Markup, escape
+
+    html = ['<span class="inferred" title="derived by OWL RL reasoning; no source states it">inferred</span>'
+            if fact.inferred else ""]
+    for source in fact.sources:
+        html.append('<div class="source">')
+        for quote, document in source.quotes:
+            said = f"<q>{escape(quote)}</q> — " if quote else ""
+            html.append(f'<div class="quote">{said}{term_html(document or source.graph, links)}</div>')
+        if not source.quotes:
+            html.append(f"stated in {term_html(source.graph, links)}")
+        html.append("</div>")
+    return Markup("".join(html))
 
 
 def rdf_bytes(triples, media_type: str) -> bytes:
