@@ -88,13 +88,13 @@ def test_a_resource_with_more_than_a_page_shows_has_each_property_and_says_how_m
     a page shows 500): every property keeps its share, and the page says what it leaves out."""
     from collections import Counter
 
-    from kg.store import open_engine
+    from kg.store import open_sparql
     from kg.web.pages import resource_page
     from kg.web.render import RDF_FORMATS, ServedLinks, render
 
     described = describe_json("res:iran")
     has = Counter(p for p, _ in described["properties"] if p != "ap:evidence")
-    page = resource_page(open_engine(), RES + "iran", most=12)
+    page = resource_page(open_sparql(), RES + "iran", most=12)
     assert len(page.facts) == 12 and {shorten(f.property.iri) for f in page.facts} == set(has)
     assert [(shorten(p.iri), shown, total) for p, shown, total in page.partly_shown] == \
         [("ap:guarantorOf", 4, has["ap:guarantorOf"]), ("ap:participatedIn", 4, has["ap:participatedIn"])]
