@@ -1,11 +1,13 @@
 """What each web page shows, gathered from the store: plain data, no web framework.
 
-A resource's page starts from :func:`kg.describe.describe` (label, asserted and
-inferred types, the graphs that state something about it) and adds what a page
-needs beyond the command's text: each fact with the labels of what it links to,
-and, per fact, the source graphs that state it with the quotes and documents
-their evidence gives; the links into it; a round's place among the rounds; a
-person's roles over time.
+A resource's page says what ``kg describe`` says (label, asserted and inferred
+types, the graphs that state something about it) and what a page needs beyond
+the command's text: each fact with the labels of what it links to, and, per
+fact, the source graphs that state it with the quotes and documents their
+evidence gives; the links into it; a round's place among the rounds; a
+person's roles over time. It is read from the store's indexes, not through
+kg.describe, whose sorted queries take seconds for a resource with thousands
+of links.
 
 IRIs under https://w3id.org/astana-kg/ are pages of this site: :func:`local_path`
 maps one to its path (``/resource/round-07``), :func:`iri_for_path` back.
