@@ -115,7 +115,7 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
         from kg.build import ensure_built
         from kg.engine import choose
 
-        engine = choose(engine, project)
+        engine = choose(engine)
         with tempfile.TemporaryDirectory() as fresh:
             os.environ["KG_CACHE_DIR"] = fresh
             started = time.perf_counter()
@@ -142,7 +142,7 @@ def child(step: str, engine: str, root: Path, cache: Path) -> float:
         from kg.validate import validate_project
 
         os.environ["KG_ENGINE"] = "fast"
-        engine = choose(f"validator={engine}" if engine != "auto" else "auto", project)
+        engine = choose(f"validator={engine}" if engine != "auto" else "auto")
         started = time.perf_counter()
         validate_project(project, use_cache=False, engine=engine)
         return time.perf_counter() - started

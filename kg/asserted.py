@@ -13,11 +13,12 @@ import tempfile
 from itertools import chain
 from pathlib import Path
 
-from .build import BUILDING, _notice, _stderr_progress, ensure_built, manifest_problem, store_files
+from .build import BUILDING, ensure_built, manifest_problem, store_files
 from .files import write_atomically
 from .lock import exclusive
-from .project import Project, default_project
+from .project import Project
 from .staging import bulk_load, compact, discard, stage
+from .workspace import Workspace
 
 
 def ensure_asserted_store(project: Project | None = None) -> Path:
@@ -32,7 +33,7 @@ def ensure_asserted_store(project: Project | None = None) -> Path:
 
     from .dataset import merged_statements, named_graph_lines, read_sources  # rdflib: only when storing
 
-    project = project or default_project()
+    project = Workspace.of(project)
     build = ensure_built(project)
     directory = build.directory
     final, record = build.asserted_dir, build.asserted_record
@@ -43,11 +44,11 @@ def ensure_asserted_store(project: Project | None = None) -> Path:
         if problem is None:
             return final  # another command stored it while this one waited
         if problem:
-            _notice(f"the cached graph without entailments in {final} was damaged ({problem}); storing it again")
+            project.notice(f"the cached graph without entailments in {final} was damaged ({problem}); storing it again")
         shutil.rmtree(final, ignore_errors=True)
         for leftover in directory.glob(".asserted-*"):  # a killed command's
             discard(leftover) if leftover.is_dir() else leftover.unlink(missing_ok=True)
-        _stderr_progress("storing the graph without its entailments (once for these sources)")
+        project.progress("storing the graph without its entailments (once for these sources)")
         sources = read_sources(project)  # by Oxigraph, whatever parsed them for the build: the same triples, sooner
         lines = chain(named_graph_lines(sources), (f"{statement} ." for statement in merged_statements(sources)))
         del sources

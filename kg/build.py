@@ -30,7 +30,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,17 +37,18 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from .engine import Engine, choose
+from .engine import Engine
 from .errors import InputError, StoreDamaged
 from .files import write_atomically
 from .fingerprint import cache_dir, fingerprint
 from .lock import exclusive
 from .pinned import PinnedAnswers, pin_saved_queries
 from .prefixes import INFERRED_GRAPH
-from .project import Project, default_project
+from .project import Project
 from .staging import BackgroundLoader, bulk_load, compact, discard, stage
 from .text_index import FILE as SEARCH_INDEX
 from .view import GraphView
+from .workspace import Workspace, silent
 
 Progress = Callable[[str], None]
 BUILDING = "another kg command building the graph"  # what a command waiting for the build's lock says
@@ -129,7 +129,7 @@ def _digest(value) -> str:
 
 def current_build(project: Project | None = None, engine: Engine | None = None) -> Build:
     """The build the sources as they are now call for, whether or not it is built yet."""
-    project = project or default_project()
+    project = Workspace.of(project)
     return Build(cache_dir(project) / fingerprint(project, engine))
 
 
@@ -138,11 +138,12 @@ def ensure_built(project: Project | None = None, engine: Engine | None = None,
     """The current build, building it first if the sources changed or it is damaged.
 
     Builders take turns under a lock on the build; a build that finds the
-    store damaged or half-built (a killed build) says so in one line and
-    starts again from nothing.
+    store damaged or half-built (a killed build) says so in one line (the
+    workspace's ``notice``) and starts again from nothing. What a long step is
+    doing goes to ``progress``, else to the workspace's.
     """
-    project = project or default_project()
-    engine = engine or choose(project=project)
+    project = Workspace.of(project)
+    engine = engine or project.engine
     build = current_build(project, engine)
     directory = build.directory
     if _damage(directory) is None:
@@ -153,10 +154,10 @@ def ensure_built(project: Project | None = None, engine: Engine | None = None,
         problem = _damage(directory)  # another command may have built it while this one waited
         if problem is not None:
             if problem:
-                _notice(f"the cached graph in {directory} was damaged ({problem}); rebuilding it")
+                project.notice(f"the cached graph in {directory} was damaged ({problem}); rebuilding it")
             clear(directory)
             _mark_in_use(project, directory)
-            _build(project, build, engine, progress or _stderr_progress)
+            _build(project, build, engine, progress or project.progress)
     return build
 
 
@@ -208,21 +209,12 @@ def clear(directory: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def discard_damaged(damage: StoreDamaged) -> None:
+def discard_damaged(damage: StoreDamaged, notice=silent) -> None:
     """Remove a build whose store turned out damaged, so that the next use rebuilds it."""
-    _notice(f"{damage}; rebuilding it")
+    notice(f"{damage}; rebuilding it")
     with exclusive(Build(damage.directory).lock_file, BUILDING):
         if damage.directory.is_dir():
             clear(damage.directory)
-
-
-def _notice(message: str) -> None:
-    print(f"kg: {message}", file=sys.stderr, flush=True)
-
-
-def _stderr_progress(message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"kg: {message}", file=sys.stderr, flush=True)
 
 
 def _build(project: Project, build: Build, engine: Engine, progress: Progress) -> None:

@@ -17,8 +17,9 @@ from pathlib import Path
 from .errors import InputError, NegativeResult
 from .files import write_atomically
 from .prefixes import PREFIXES, shorten
-from .project import Project, default_project
+from .project import Project
 from .validate import Report, check_new_file, prefix_lines
+from .workspace import Workspace
 
 # =============================================================================
 # Adding
@@ -40,7 +41,7 @@ def add_file(path: Path, project: Project | None = None, as_document: str | None
     """
     from .lock import data_lock
 
-    project = project or default_project()
+    project = Workspace.of(project)
     # Check and write under one lock: two adds that are each valid alone (two rounds
     # numbered 23) must not both land, and neither may overwrite the other's write.
     with data_lock(project):

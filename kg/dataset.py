@@ -20,8 +20,9 @@ from rdflib import Dataset, Graph, URIRef
 
 from .errors import InputError
 from .namespace import DOC, ONTOLOGY_IRI, REFERENCE_GRAPH, SRC, bind_prefixes
-from .project import Project, default_project
+from .project import Project
 from .turtle import parse_turtle
+from .workspace import Workspace
 
 
 def graph_name_for(path: Path, project: Project) -> URIRef:
@@ -48,7 +49,7 @@ def graph_name_for(path: Path, project: Project) -> URIRef:
 
 def load_dataset(project: Project | None = None) -> Dataset:
     """The ontology and all facts as a Dataset with one named graph per source."""
-    project = project or default_project()
+    project = Workspace.of(project)
     dataset = bind_prefixes(Dataset())
     for path in project.input_files():
         parse_turtle(path, into=dataset.graph(graph_name_for(path, project)))
@@ -65,7 +66,7 @@ def merged_graph(dataset: Dataset) -> Graph:
 
 def load_shapes(project: Project | None = None) -> Graph:
     """The SHACL shapes graph."""
-    project = project or default_project()
+    project = Workspace.of(project)
     return bind_prefixes(parse_turtle(project.shapes_file))
 
 
@@ -137,4 +138,4 @@ def asserted_text(project: Project | None = None) -> str:
     Read from the sources, not from the built store: Oxigraph parses them several
     times faster than RocksDB gives them back (docs/design-figures.md).
     """
-    return "".join(f"{statement} .\n" for statement in merged_statements(read_sources(project or default_project())))
+    return "".join(f"{statement} .\n" for statement in merged_statements(read_sources(Workspace.of(project))))

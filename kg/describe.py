@@ -66,6 +66,8 @@ def resolve(text: str, names=None) -> Term:
         from .search import open_index
 
         names = open_index()
+    elif callable(names):  # opened only when a name is to be looked up
+        names = names()
     entities = names.entities_named(text)
     if len(entities) == 1:
         return Term.iri(entities[0][0])

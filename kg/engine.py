@@ -10,7 +10,7 @@ RL rules, pyshacl-turbo).
 A choice is written as ``auto`` (the default), ``reference``, ``fast``, or a
 comma-separated list of ``part=implementation`` that overrides ``auto`` part by part
 (``reasoner=owlrl,validator=pyshacl-turbo``). It comes from ``kg --engine`` or
-``$KG_ENGINE``. ``auto`` is the fast engines at every size: the tests prove
+``$KG_ENGINE``, read by kg.workspace. ``auto`` is the fast engines at every size: the tests prove
 they give the reference engines' entailments, findings and rows
 (tests/test_engines.py), and they are the faster at every size, the shipped
 graph included. ``reference`` (or ``query=rdflib`` and the like) is for
@@ -21,7 +21,6 @@ Kept free of rdflib so that commands answered from the cache start fast.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, fields, replace
 
 from .errors import InputError
@@ -71,12 +70,9 @@ def parse_choice(spec: str) -> Engine | dict:
     return overrides
 
 
-def choose(spec: str | None = None, project=None) -> Engine:
-    """The engines for ``spec`` (default: $KG_ENGINE, else ``auto``, the fast engines).
-
-    ``project`` is accepted for callers that pass it; the choice no longer depends on the graph's size.
-    """
-    choice = parse_choice(spec if spec is not None else os.environ.get("KG_ENGINE", ""))
+def choose(spec: str = "auto") -> Engine:
+    """The engine ``spec`` names (``auto``, the fast implementations, when empty)."""
+    choice = parse_choice(spec)
     if isinstance(choice, Engine):
         return choice
     return replace(FAST, **choice)

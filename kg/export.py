@@ -109,9 +109,9 @@ def write_bundle(directory, endpoint: str | None = None, project: Project | None
     from pathlib import Path
 
     from .ontology_docs import ontology_html, shapes_html
-    from .project import default_project
+    from .workspace import Workspace
 
-    project = project or default_project()
+    project = Workspace.of(project)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -234,12 +234,12 @@ def release_date(project: Project) -> str | None:
     Never today's date: two releases of the same sources are the same bytes.
     """
     import datetime
-    import os
     import re
 
     from . import __version__
+    from .workspace import Workspace
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = (Workspace.of(project).source_date_epoch or "").strip()
     if epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
     changelog = project.root / "CHANGELOG.md"

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 
 from . import __version__
-from .engine import choose
 from .files import write_atomically
 from .project import Project
+from .workspace import Workspace
 
 CACHE_FORMAT = "4"
 
@@ -26,7 +25,7 @@ _BUILDERS = ("turtle.py", "dataset.py", "reason.py", "build.py", "staging.py")
 
 def fingerprint(project: Project, engine=None) -> str:
     """A hash of every input file's path and content, the deriving code, and the build engines."""
-    engine = engine or choose(project=project)
+    engine = engine or Workspace.of(project).engine
     digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engine.parser}/{engine.reasoner}".encode())
     for name in _BUILDERS:
         digest.update((Path(__file__).parent / name).read_bytes())
@@ -75,5 +74,5 @@ def _content_digests(project: Project, paths: list) -> list[str]:
 
 
 def cache_dir(project: Project) -> Path:
-    base = os.environ.get("KG_CACHE_DIR")
-    return Path(base) if base else project.root / ".kg-cache"
+    """Where the builds are kept: the workspace's cache (kg.workspace)."""
+    return Workspace.of(project).cache_dir

@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import InputError
 
 DEFAULT_TIMEOUT = 60.0
-# What a query may add to the process's memory, unless $KG_QUERY_MEMORY_MB says
-# otherwise: a million-triple graph answers every saved query within a few hundred megabytes.
+# What a query may add to the process's memory unless the workspace says otherwise
+# ($KG_QUERY_MEMORY_MB): a million-triple graph answers every saved query within a few hundred megabytes.
 DEFAULT_MEMORY_MB = 4096
 _POLL_SECONDS = 0.02
 
@@ -29,17 +29,10 @@ class LimitExceeded(InputError):
     """The work hit its deadline or its memory bound (exit code 2, as a server's timeout is)."""
 
 
-def _memory_mb() -> int:
-    try:
-        return max(1, int(os.environ.get("KG_QUERY_MEMORY_MB", DEFAULT_MEMORY_MB)))
-    except ValueError:
-        raise InputError(f"$KG_QUERY_MEMORY_MB: {os.environ['KG_QUERY_MEMORY_MB']!r} is not a number of megabytes") from None
-
-
 @dataclass(frozen=True)
 class Limits:
     timeout: float = DEFAULT_TIMEOUT  # seconds
-    memory_mb: int = field(default_factory=_memory_mb)  # megabytes the work may add to the process
+    memory_mb: int = DEFAULT_MEMORY_MB  # megabytes the work may add to the process
 
 
 def resident_bytes() -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .remote import N_TRIPLES, Connection, RemoteSparql, check_address
+from .workspace import Workspace
 
 
 @dataclass
@@ -118,8 +119,8 @@ def load_into_server(endpoint: str, graph_store: str | None = None, replace: boo
     check_address(endpoint, "--endpoint")
     if graph_store:
         check_address(graph_store, "--graph-store")
-    connection = connection or Connection()
-    view = open_store(project, reasoned=reasoned)
+    connection = connection or Connection(credentials=Workspace.of(project).credentials)
+    view = open_store(Workspace.of(project), reasoned=reasoned)
     # The merged default graph makes plain queries see every fact once, without
     # relying on a server's union-default-graph setting (which repeats a triple
     # stated by two sources).

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .prefixes import ONTOLOGY_IRI, PREFIXES
-from .project import Project, default_project
+from .project import Project
+from .workspace import Workspace
 
 OWN_NAMESPACE = PREFIXES["ap"]
 
@@ -63,7 +64,7 @@ def _copy_blank_nodes(source, target, node) -> None:
 
 def ontology_html(project: Project | None = None) -> str:
     """The pyLODE documentation of the ontology, as a complete HTML page."""
-    project = project or default_project()
+    project = Workspace.of(project)
     return _ontology_html(str(project.ontology_file), project.ontology_file.stat().st_mtime_ns, project)
 
 
@@ -206,7 +207,7 @@ def shape_entries(project: Project | None = None) -> list[ShapeEntry]:
     from rdflib import Graph
     from rdflib.namespace import RDF, SH
 
-    project = project or default_project()
+    project = Workspace.of(project)
     graph = Graph().parse(project.shapes_file, format="turtle")
     order = _subjects_in_file_order(project.shapes_file.read_text(encoding="utf-8"))
     shapes = sorted(set(graph.subjects(RDF.type, SH.NodeShape)), key=lambda s: (order.get(str(s), len(order)), str(s)))
@@ -359,7 +360,7 @@ def shapes_html(project: Project | None = None, ontology_page: str = "ontology.h
     with its targets and each property constraint (path, cardinality, datatype or class,
     other constraints, message, severity). ``ontology_page`` is where its link to the
     ontology's pyLODE page goes (beside it, as in the release)."""
-    project = project or default_project()
+    project = Workspace.of(project)
     return _shapes_html(str(project.shapes_file), project.shapes_file.stat().st_mtime_ns, project, ontology_page)
 
 

@@ -1,11 +1,11 @@
 """Where a checkout keeps its ontology, shapes, facts, queries and source texts.
 
-Kept free of rdflib so that commands answered from the cache start fast.
+Kept free of rdflib so that commands answered from the cache start fast. How a
+command works on a checkout (engine, cache, credentials) is kg.workspace.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ class Project:
     """Where the ontology, shapes, facts and source texts of a checkout are."""
 
     root: Path
+    sources: Path | None = None  # the source documents' texts; None: ROOT/../shared/sources
 
     @property
     def ontology_file(self) -> Path:
@@ -35,7 +36,7 @@ class Project:
     @property
     def source_texts_dir(self) -> Path:
         """The five source documents' texts, kept beside the checkout in shared/."""
-        return Path(os.environ.get("KG_SOURCES", self.root.parent / "shared" / "sources"))
+        return self.sources if self.sources is not None else self.root.parent / "shared" / "sources"
 
     def data_files(self) -> list[Path]:
         """Every Turtle file of facts, in a fixed order."""
@@ -45,8 +46,3 @@ class Project:
         """The ontology and every data file: what the graph is built from."""
         return [self.ontology_file, *self.data_files()]
 
-
-def default_project() -> Project:
-    """The checkout this package was installed from, or $KG_ROOT."""
-    root = os.environ.get("KG_ROOT")
-    return Project(Path(root) if root else Path(__file__).resolve().parent.parent)

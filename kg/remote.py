@@ -4,8 +4,9 @@ Loading a server (``kg load``, the Graph Store Protocol) is kg.load.
 
 Nothing here is specific to one server: Oxigraph, Fuseki, GraphDB or
 Virtuoso answer the same W3C protocols. Credentials come from the
-environment (KG_SPARQL_USER, KG_SPARQL_PASSWORD) or a ~/.netrc entry for the
-server's host, never from the command line, and never appear in messages.
+workspace (kg.workspace.Credentials: KG_SPARQL_USER and KG_SPARQL_PASSWORD)
+or a ~/.netrc entry for the server's host, never from the command line, and
+never appear in messages.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import hashlib
 import html
 import http.client
 import json
-import netrc
-import os
 import re
 import secrets
 import time
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 from .errors import InputError
 from .prefixes import prologue_for
 from .terms import Result, Term
+from .workspace import Credentials
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -37,7 +37,7 @@ class RemoteError(InputError):
 
 @dataclass(frozen=True)
 class Connection:
-    """How to reach a server: bounded timeout and retries, credentials from the environment.
+    """How to reach a server: bounded timeout and retries, and where its credentials come from.
 
     Credentials go as HTTP Basic with the first request (as they always have);
     a server that answers 401 with a Digest challenge (Virtuoso's ``-auth``
@@ -48,6 +48,7 @@ class Connection:
     timeout: float = 30.0
     retries: int = 2
     backoff: float = 0.5
+    credentials: Credentials = field(default_factory=Credentials)
     _digest: dict = field(default_factory=dict, compare=False, repr=False)  # (host, port) -> challenge
 
     def request(self, method: str, url: str, body=None, headers: dict | None = None,
@@ -59,7 +60,7 @@ class Connection:
         from .limits import call_with_deadline
 
         check_address(url)
-        credentials = _credentials(url)
+        credentials = self.credentials.for_url(url)
         target = _strip_userinfo(url)
         shown = shown or redact(url)
         last_problem = ""
@@ -233,20 +234,6 @@ def _strip_userinfo(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-def _credentials(url: str) -> tuple[str, str] | None:
-    user, password = os.environ.get("KG_SPARQL_USER"), os.environ.get("KG_SPARQL_PASSWORD")
-    if user and password is not None:
-        return user, password
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        entry = netrc.netrc().authenticators(host)
-    except (FileNotFoundError, netrc.NetrcParseError, OSError):
-        return None
-    if entry and entry[0]:
-        return entry[0], entry[2] or ""
-    return None
 
 
 # =============================================================================

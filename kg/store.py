@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from .asserted import ensure_asserted_store
 from .build import Build, ensure_built
 from .errors import StoreDamaged
-from .project import Project, default_project
+from .project import Project
 from .view import GraphView
+from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .limits import Limits
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 def open_store(project: Project | None = None, reasoned: bool = True) -> GraphView:
     """The cached graph, opened read-only from disk (reasoned by default), built first if need be."""
-    project = project or default_project()
+    project = Workspace.of(project)
     return _open_view(project, ensure_built(project), reasoned)
 
 
@@ -56,11 +57,12 @@ def open_sparql(project: Project | None = None, reasoned: bool = True, query: st
     does); ``limits`` bound each query pyoxigraph answers; SERVICE is refused
     unless ``allow_service``.
     """
-    from .engine import choose
+    from .limits import Limits
     from .sparql import OxigraphSparql, RdflibSparql
 
-    project = project or default_project()
-    query = query or choose(project=project).query
+    project = Workspace.of(project)
+    query = query or project.engine.query
+    limits = limits or Limits(memory_mb=project.query_memory_mb)
     build = ensure_built(project)
     view = _open_view(project, build, reasoned)
     if query == "rdflib":
@@ -76,5 +78,5 @@ def open_sparql(project: Project | None = None, reasoned: bool = True, query: st
 
 def reasoning_counts(project: Project | None = None) -> tuple[int, int]:
     """How many triples are asserted, and how many OWL RL adds about our own terms (built first if need be)."""
-    info = ensure_built(project).info()
+    info = ensure_built(Workspace.of(project)).info()
     return info["asserted"], info["inferred"]

@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import choose
 from .errors import InputError, KgError
 from .prefixes import PREFIXES, shorten
-from .project import Project, default_project
+from .project import Project
 from .queries import _parse_header
+from .workspace import Workspace
 
 MAX_FILE_BYTES = 5_000_000
 _ONTOLOGY_NAMESPACES = (PREFIXES["ap"], PREFIXES["aps"])
@@ -310,8 +310,8 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
     """
     from .build import current_build
 
-    project = project or default_project()
-    engine = engine or choose(project=project)
+    project = Workspace.of(project)
+    engine = engine or project.engine
     # Keyed on the shapes and this code besides the build: either changes the findings.
     shapes_hash = hashlib.sha256(project.shapes_file.read_bytes() + Path(__file__).read_bytes()).hexdigest()[:16]
     build, memo = current_build(project), f"validation-{engine.validator}-{shapes_hash}"
@@ -341,7 +341,7 @@ def validate_shipped(project: Project | None = None, sources_dir=None, keep_repo
     """The shipped graph against the shapes and the rules, and its quotes against ``sources_dir``."""
     from .store import open_sparql
 
-    project = project or default_project()
+    project = Workspace.of(project)
     report = validate_project(project, use_cache=not keep_report_graph)
     rules = run_checks(open_sparql(project), load_checks(project.queries_dir / "rules"))
     report.failed_rules = [r for r in rules if not r.passed]
@@ -497,7 +497,7 @@ def check_new_files(paths: list[Path], project: Project | None = None,
 
     from .dataset import load_shapes, to_oxigraph, to_rdflib
 
-    project = project or default_project()
+    project = Workspace.of(project)
     files, new = [], Graph()
     for path in map(Path, paths):
         graph, text = _read_new_file(path)
@@ -508,7 +508,7 @@ def check_new_files(paths: list[Path], project: Project | None = None,
         for prefix, namespace in graph.namespaces():
             new.bind(prefix, namespace, override=False)
         new += graph  # each file's blank nodes stay its own
-    engine = choose(project=project)
+    engine = project.engine
     locator = Locator(files, new, project)
     report = Report(new_files=True, facts=new)
     report.findings += _structure_problems(new, locator)

@@ -383,3 +383,28 @@ def test_a_format_has_one_name_in_every_command_and_the_other_spelling_gives_the
     choices = listed.split("--format [", 1)[1].split("]", 1)[0].split("|")
     assert name in choices and other not in choices
     assert f"{other} for {name}" in " ".join(listed.split())
+
+
+# --- the workspace: made once by the kg group, never left in the environment ----------------------
+
+def test_the_engine_option_is_not_left_in_the_environment(monkeypatch):
+    import os
+
+    monkeypatch.delenv("KG_ENGINE", raising=False)
+    result = CliRunner().invoke(cli, ["--engine", "fast", "queries"])
+    assert result.exit_code == 0
+    assert "KG_ENGINE" not in os.environ
+
+
+def test_root_names_the_checkout_a_command_works_on(tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    (tmp_path / "queries").mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "queries" / "rounds.rq", tmp_path / "queries")
+    by_option = run("--root", str(tmp_path), "queries")
+    monkeypatch.setenv("KG_ROOT", str(tmp_path))
+    by_environment = run("queries")
+    assert by_option.exit_code == by_environment.exit_code == 0
+    assert [line.split()[0] for line in by_option.stdout.splitlines() if not line.startswith(" ")] == ["rounds"]
+    assert by_environment.stdout == by_option.stdout

@@ -226,10 +226,10 @@ def test_sorting_on_a_names_first_characters_gives_the_order_of_the_names(name, 
 
 def test_auto_uses_the_fast_engines_and_reference_is_there_on_request(project, monkeypatch):
     monkeypatch.delenv("KG_ENGINE", raising=False)
-    assert choose(project=project) == FAST
-    assert choose("auto", project=project) == FAST
-    assert choose("auto,reasoner=owlrl", project=project).reasoner == "owlrl"
-    assert choose("reference", project=project) == REFERENCE
+    assert choose() == FAST
+    assert choose("auto") == FAST
+    assert choose("auto,reasoner=owlrl").reasoner == "owlrl"
+    assert choose("reference") == REFERENCE
 
 
 def test_an_unknown_engine_is_one_line_and_exit_2():

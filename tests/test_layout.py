@@ -100,3 +100,16 @@ def test_docs_modules_names_every_module_of_kg():
     text = (PACKAGE.parent / "docs" / "modules.md").read_text(encoding="utf-8")
     listed = {name for name in import_graph() if not name.startswith(("kg.cli", "kg.web")) and name != "kg"}
     assert sorted(name for name in listed if f"`kg/{name.removeprefix('kg.').replace('.', '/')}.py`" not in text) == []
+
+
+def test_only_the_workspace_and_the_command_line_read_the_environment():
+    readers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        if name == "kg.workspace" or name.startswith("kg.cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv") \
+                    and isinstance(node.value, ast.Name) and node.value.id == "os":
+                readers.append(f"{name}:{node.lineno}")
+    assert readers == []

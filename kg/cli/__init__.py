@@ -9,10 +9,12 @@ one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .. import __version__
-from .common import EPILOG, KgGroup, engine_choice
+from .common import EPILOG, KgGroup, engine_choice, make_workspace
 from .curating import add, new, report
 from .graph import export, reason, timeline, validate
 from .querying import describe, list_queries, run_query, search, sparql, stats
@@ -21,12 +23,16 @@ from .stores import load, serve, site
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, prog_name="kg")
+@click.option("--root", metavar="DIR", envvar="KG_ROOT", type=click.Path(file_okay=False, path_type=Path),
+              help="The checkout to work on (ontology/, data/, queries/) [default: the one kg is installed "
+                   "from]. Also $KG_ROOT.")
 @click.option("--engine", metavar="CHOICE", envvar="KG_ENGINE", default="auto", show_default=True,
-              callback=engine_choice, expose_value=False, is_eager=True,
+              callback=engine_choice, is_eager=True,
               help="Engines for each step: auto (the fast engines), reference (rdflib, owlrl, pySHACL), "
                    "fast (pyoxigraph, compiled OWL RL rules, pyshacl-turbo), or step=engine,... "
                    "with steps parser, query, reasoner, validator. Also $KG_ENGINE.")
-def cli():
+@click.pass_context
+def cli(ctx, root, engine):
     """Query, reason over and validate the Astana Process knowledge graph.
 
     \b
@@ -40,6 +46,7 @@ def cli():
         kg validate                             check the graph against its shapes
         kg --engine fast validate               the same with the engines built for scale
     """
+    ctx.obj = make_workspace(root, engine)
 
 
 

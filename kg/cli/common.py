@@ -47,7 +47,7 @@ class KgGroup(click.Group):
                 try:
                     return super().invoke(ctx)
                 except StoreDamaged as damage:  # rebuilt once, then the command runs again
-                    discard_damaged(damage)
+                    discard_damaged(damage, notice=tell)
                     if hasattr(ctx, "_protected_args"):  # click 8.2
                         ctx._protected_args, ctx.args = arguments[:1], arguments[1:]
                     else:
@@ -87,15 +87,41 @@ def sigterm_as_interrupt():
 
 
 def engine_choice(ctx, param, value):
-    """Check ``--engine`` and hand it to the library through $KG_ENGINE."""
+    """Check ``--engine`` (or $KG_ENGINE) as it is given; the workspace is made from it."""
     from ..engine import parse_choice
 
     try:
         parse_choice(value or "auto")
     except KgError as error:
         raise click.BadParameter(str(error).removeprefix("--engine: ")) from None
-    os.environ["KG_ENGINE"] = value or "auto"
     return value
+
+
+def tell(message: str) -> None:
+    """A notice of the library: one line on stderr."""
+    click.echo(f"kg: {message}", err=True)
+
+
+def show_progress(message: str) -> None:
+    """What a long step is doing, on a terminal only: a script reads stderr for errors."""
+    if sys.stderr.isatty():
+        click.echo(f"kg: {message}", err=True)
+
+
+def make_workspace(root: Path | None, engine: str | None):
+    """The one Workspace of a command, from the group's options and the environment."""
+    from ..workspace import Workspace
+
+    return Workspace.from_environment(root=root, engine=engine, progress=show_progress, notice=tell)
+
+
+def workspace():
+    """The workspace the kg group made for this command (or, outside one, the environment's)."""
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context is not None else None
+    if root is not None and root.obj is not None:
+        return root.obj
+    return make_workspace(None, None)
 
 
 class FormatChoice(click.Choice):
@@ -144,11 +170,14 @@ def sparql_from_options(endpoint, timeout, retries, no_reason, allow_service=Fal
     if endpoint:
         from ..remote import Connection, RemoteSparql
 
-        return RemoteSparql(endpoint, Connection(timeout=timeout, retries=retries))
+        return RemoteSparql(endpoint, Connection(timeout=timeout, retries=retries,
+                                                 credentials=workspace().credentials))
     from ..limits import Limits
     from ..store import open_sparql
 
-    return open_sparql(reasoned=not no_reason, limits=Limits(timeout=timeout), allow_service=allow_service)
+    here = workspace()
+    return open_sparql(here, reasoned=not no_reason, limits=Limits(timeout=timeout, memory_mb=here.query_memory_mb),
+                       allow_service=allow_service)
 
 
 def echo_text(text: str | bytes) -> None:
@@ -160,13 +189,6 @@ def echo_text(text: str | bytes) -> None:
     else:
         click.echo(text, nl=False)
 
-
-
-def project():
-    """The checkout the command works on ($KG_ROOT, or the one kg is installed from)."""
-    from ..project import default_project
-
-    return default_project()
 
 
 def write_output(path: Path, data: bytes) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import NegativeResult
-from .common import EPILOG, KgCommandError, echo_text, project
+from .common import EPILOG, KgCommandError, echo_text, workspace
 
 
 @click.command(epilog=EPILOG)
@@ -33,7 +33,7 @@ def add(file, as_document, dry_run, sources):
     from ..curate import CurationFailed, add_file
 
     try:
-        addition = add_file(file, as_document=as_document, dry_run=dry_run, sources_dir=sources)
+        addition = add_file(file, workspace(), as_document=as_document, dry_run=dry_run, sources_dir=sources)
     except CurationFailed as failure:
         echo_text(failure.report.to_text())
         raise
@@ -64,7 +64,7 @@ def report(fmt, fail_on):
     from ..store import open_sparql
     from ..validate import SEVERITIES, format_report, load_checks, run_checks
 
-    results = run_checks(open_sparql(), load_checks(project().queries_dir / "report"))
+    results = run_checks(open_sparql(workspace()), load_checks(workspace().queries_dir / "report"))
     echo_text(format_report(results, fmt))
     if fail_on != "none":
         worst = SEVERITIES[: SEVERITIES.index(fail_on) + 1]

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import NegativeResult
-from .common import EPILOG, FormatChoice, KgCommandError, echo_text, spellings_note, write_output
+from .common import EPILOG, FormatChoice, KgCommandError, echo_text, spellings_note, workspace, write_output
 
 
 @click.command(epilog=EPILOG)
@@ -23,13 +23,13 @@ def reason(output):
     """
     from ..store import reasoning_counts
 
-    asserted, inferred = reasoning_counts()
+    asserted, inferred = reasoning_counts(workspace())
     click.echo(f"OWL RL reasoning added {inferred} triples about this graph's terms and "
                f"individuals to the {asserted} asserted ({asserted + inferred} in all).")
     if output is not None:
         from ..export import export_graph, format_for_path
 
-        data = export_graph(format_for_path(str(output)), reasoned=True)
+        data = export_graph(format_for_path(str(output)), reasoned=True, project=workspace())
         write_output(output, data)
         click.echo(f"Wrote {output}.")
 
@@ -64,14 +64,14 @@ def validate(files, fmt, sources):
             raise click.UsageError("--format ttl is for the shipped graph; use text or json with FILES")
         failed = 0
         for path in files:
-            report = check_new_file(path, sources_dir=sources)
+            report = check_new_file(path, workspace(), sources_dir=sources)
             valid = f"{path}: valid: its facts conform to the shapes and pass every rule."
             echo_text(report.to_json() if fmt == "json" else report.to_text(valid) if len(files) > 1 else report.to_text())
             failed += 0 if report.conforms else 1
         if failed:
             raise KgCommandError(NegativeResult(f"{failed} of {len(files)} file(s) not valid"))
         if len(files) > 1:  # each may be valid alone and clash with another (two rounds numbered 23)
-            together = check_new_files(list(files), sources_dir=sources)
+            together = check_new_files(list(files), workspace(), sources_dir=sources)
             valid = f"Together: the {len(files)} files conform to the shapes and pass every rule."
             echo_text(together.to_json() if fmt == "json" else together.to_text(valid))
             if not together.conforms:
@@ -79,7 +79,7 @@ def validate(files, fmt, sources):
         return
     from ..validate import validate_shipped
 
-    report = validate_shipped(sources_dir=sources, keep_report_graph=fmt == "ttl")
+    report = validate_shipped(workspace(), sources_dir=sources, keep_report_graph=fmt == "ttl")
     echo_text({"text": report.to_text, "json": report.to_json, "ttl": report.to_turtle}[fmt]())
     if not report.conforms:
         raise KgCommandError(NegativeResult(f"does not conform: {report.violations} violation(s)"))
@@ -109,11 +109,11 @@ def export(fmt, reasoned, output, bundle, endpoint):
     from ..export import export_graph, write_bundle
 
     if bundle is not None:
-        written = write_bundle(bundle, endpoint=endpoint)
+        written = write_bundle(bundle, endpoint=endpoint, project=workspace())
         click.echo(f"Wrote {len(written)} files to {bundle}: {', '.join(written)}")
         return
 
-    data = export_graph(fmt, reasoned=reasoned)
+    data = export_graph(fmt, reasoned=reasoned, project=workspace())
     if output is None:
         echo_text(data)
     else:
@@ -136,7 +136,7 @@ def timeline(output):
     from ..store import open_sparql
     from ..timeline import rounds_for_timeline, timeline_svg
 
-    svg = timeline_svg(rounds_for_timeline(open_sparql()))
+    svg = timeline_svg(rounds_for_timeline(open_sparql(workspace())))
     if output.suffix.lower() == ".svg":
         write_output(output, svg.encode("utf-8"))
     elif output.suffix.lower() == ".png":

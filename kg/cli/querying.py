@@ -14,10 +14,10 @@ from .common import (
     default_format,
     echo_text,
     format_option,
-    project,
     reason_option,
     remote_options,
     sparql_from_options,
+    workspace,
 )
 
 
@@ -33,7 +33,10 @@ def list_queries():
     """
     from ..queries import load_saved_queries
 
-    saved = load_saved_queries(project().queries_dir)
+    folder = workspace().queries_dir
+    saved = load_saved_queries(folder)
+    if not saved:
+        raise KgCommandError(InputError(f"{folder}: no saved queries (*.rq); is --root (or $KG_ROOT) a checkout?"))
     width = max(len(name) for name in saved)
     for name, query in saved.items():
         params = " ".join(_parameter_usage(p) for p in query.parameters)
@@ -54,13 +57,13 @@ class SavedQueryGroup(click.Group):
     """``kg query NAME``: one subcommand per queries/*.rq file, options from its header."""
 
     def list_commands(self, ctx):
-        return sorted(p.stem for p in project().queries_dir.glob("*.rq"))
+        return sorted(p.stem for p in workspace().queries_dir.glob("*.rq"))
 
     def get_command(self, ctx, name):
         from ..queries import find_saved_query
 
         try:
-            saved = find_saved_query(project().queries_dir, name)
+            saved = find_saved_query(workspace().queries_dir, name)
         except InputError as error:
             raise KgCommandError(error) from None
         return _saved_query_command(saved)
@@ -190,9 +193,10 @@ def describe(term, fmt):
         kg describe USA --format json
     """
     from ..describe import describe as describe_entity
+    from ..search import open_index
     from ..store import open_sparql
 
-    description = describe_entity(open_sparql(), term)
+    description = describe_entity(open_sparql(workspace()), term, names=lambda: open_index(workspace()))
     echo_text(description.to_json() if fmt == "json" else description.to_text())
 
 
@@ -224,7 +228,7 @@ def search(text, kind, limit, fmt):
     from ..formats import format_result
     from ..search import search as search_text
 
-    echo_text(format_result(search_text(" ".join(text), kind, limit or None), fmt or default_format()))
+    echo_text(format_result(search_text(" ".join(text), kind, limit or None, project=workspace()), fmt or default_format()))
 
 
 @click.command(epilog=EPILOG)
@@ -239,6 +243,6 @@ def stats(no_reason):
     from ..stats import graph_stats
     from ..store import open_sparql
 
-    echo_text(graph_stats(open_sparql(reasoned=not no_reason)).to_text())
+    echo_text(graph_stats(open_sparql(workspace(), reasoned=not no_reason)).to_text())
 
 

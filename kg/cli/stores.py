@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import Interrupted, NegativeResult
-from .common import EPILOG, KgCommandError, sigterm_as_interrupt
+from .common import EPILOG, KgCommandError, sigterm_as_interrupt, workspace
 
 
 @click.command(epilog=EPILOG)
@@ -40,7 +40,9 @@ def load(endpoint, graph_store, replace, reasoned, timeout, retries):
     try:
         with sigterm_as_interrupt(), bar:
             report = load_into_server(endpoint, graph_store, replace=replace, reasoned=reasoned,
-                                      connection=Connection(timeout=timeout, retries=retries),
+                                      connection=Connection(timeout=timeout, retries=retries,
+                                                            credentials=workspace().credentials),
+                                      project=workspace(),
                                       sizes=bar.start, progress=bar.advance)
     except KeyboardInterrupt:
         # Sending the same graphs again is harmless (blank nodes go as skolem IRIs), so the
@@ -115,10 +117,10 @@ def serve(port, host, timeout):
     from ..web.app import create_app
     from ..web.app import serve as run_app
 
-    limits = Limits(timeout=timeout)
+    limits = Limits(timeout=timeout, memory_mb=workspace().query_memory_mb)
     check_port_free(host, port)
-    engine = open_sparql()
-    app = create_app(engine=engine, limits=limits)
+    engine = open_sparql(workspace())
+    app = create_app(workspace(), engine=engine, limits=limits)
     base = f"http://{host}:{port}"
 
     def ready():
@@ -157,6 +159,6 @@ def site(output, endpoint):
     """
     from ..web.site import write_site
 
-    counts = write_site(output, endpoint=endpoint)
+    counts = write_site(output, endpoint=endpoint, project=workspace())
     click.echo(f"Wrote {sum(counts.values())} files to {output}: "
                + ", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")

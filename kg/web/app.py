@@ -36,12 +36,12 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from ..project import default_project
     from ..store import open_sparql
+    from ..workspace import Workspace
 
-    project = project or default_project()
+    project = Workspace.of(project)
     engine = engine or open_sparql(project)
-    limits = limits or Limits()
+    limits = limits or Limits(memory_mb=project.query_memory_mb)
     links = ServedLinks()
     cached: dict[str, object] = {}
 

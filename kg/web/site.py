@@ -62,12 +62,12 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
     Returns how many files of each kind were written.
     """
     from ..ontology_docs import ontology_html
-    from ..project import default_project
     from ..store import open_sparql
     from ..timeline import rounds_for_timeline, timeline_svg
+    from ..workspace import Workspace
     from .app import query_page_html
 
-    project = project or default_project()
+    project = Workspace.of(project)
     output = Path(output)
     if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).is_file())):
         raise InputError(f"{output}: exists and is not a site kg wrote; give a new or empty folder")
