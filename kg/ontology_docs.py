@@ -62,10 +62,22 @@ def _copy_blank_nodes(source, target, node) -> None:
             _copy_blank_nodes(source, target, triple[2])
 
 
-def ontology_html(project: Project | None = None) -> str:
-    """The pyLODE documentation of the ontology, as a complete HTML page."""
+def ontology_html(project: Project | None = None, shapes_page: str = "shapes.html") -> str:
+    """The pyLODE documentation of the ontology, as a complete HTML page, linking to the shapes'
+    documentation at ``shapes_page`` (beside it, as in the release)."""
     project = Workspace.of(project)
-    return _ontology_html(str(project.ontology_file), project.ontology_file.stat().st_mtime_ns, project)
+    page = _ontology_html(str(project.ontology_file), project.ontology_file.stat().st_mtime_ns, project)
+    return _link_shapes(page, shapes_page)
+
+
+def _link_shapes(html: str, shapes_page: str) -> str:
+    """pyLODE's page with a line under its title that leads to the shapes, which it cannot document."""
+    from html import escape
+
+    title_end = html.index("</h1>", html.index('id="metadata"')) + len("</h1>")
+    line = (f'\n        <p class="shapes-link">What the data must meet is documented with '
+            f'<a href="{escape(shapes_page)}">the SHACL shapes</a>.</p>')
+    return html[:title_end] + line + html[title_end:]
 
 
 @lru_cache(maxsize=2)

@@ -82,3 +82,19 @@ def test_a_static_page_opened_from_disk_renders(tmp_path, request):
     assert '<a href="jordan.html" data-iri="https://w3id.org/astana-kg/resource/jordan">Jordan</a>' in dom
     assert 'href="../static/style.css"' in dom and (output / "static" / "style.css").is_file()
     keep_screenshot(request, shot, "web-site-from-disk.png")
+
+
+def test_the_static_query_page_opened_from_disk_asks_kg_serve_and_shows_rows(web_server, tmp_path):
+    """The query page of `kg site`, opened from file://, sends its query across origins to `kg serve`'s
+    /sparql: the server must allow it (CORS), or the browser drops the answer."""
+    output = tmp_path / "site"
+    done = subprocess.run([str(Path(sys.executable).with_name("kg")), "site", "--output", str(output),
+                           "--endpoint", f"{web_server}/sparql"], capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stderr) == (0, "")
+    dom = browse((output / "query.html").as_uri() + "?example=observers-of-round", tmp_path)
+    assert "6 results" in dom
+    results = dom[dom.index('class="yasr'):]
+    observers = re.findall(r'<a class="iri" href="(resource/[a-z-]+\.html)"[^>]*>(res:[a-z-]+)</a>', results)
+    assert sorted(set(observers)) == [("resource/jordan.html", "res:jordan"),
+                                      ("resource/united-nations.html", "res:united-nations"),
+                                      ("resource/united-states.html", "res:united-states")]

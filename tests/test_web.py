@@ -168,6 +168,42 @@ def test_the_ontology_answers_as_documentation_or_as_rdf(web_server, project):
     assert len(Graph().parse(data=body, format="turtle")) == len(Graph().parse(project.ontology_file))
 
 
+def test_the_shapes_answer_as_their_documentation_or_as_rdf_and_the_ontology_links_to_them(web_server, project):
+    _, _, ontology = get(f"{web_server}/ontology")
+    assert '<p class="shapes-link">What the data must meet is documented with <a href="/ontology/shapes">' in ontology
+    for path in ("/ontology/shapes", "/shapes"):  # the shapes graph's IRI, and the namespace of each shape
+        status, media, page = get(f"{web_server}{path}")
+        assert (status, media) == (200, "text/html"), path
+        assert '<h1>SHACL shapes for the Astana Process knowledge graph</h1>' in page
+        assert 'id="RoundShape"' in page and '<a href="/ontology">the ontology\'s page</a>' in page
+    shapes = Graph().parse(project.shapes_file)
+    status, media, body = get(f"{web_server}/ontology/shapes", accept="text/turtle")
+    assert (status, media, body) == (200, "text/turtle", project.shapes_file.read_text("utf-8"))
+    for suffix, rdflib_format, media_type in (("jsonld", "json-ld", "application/ld+json"),
+                                              ("nt", "nt", "application/n-triples")):
+        status, media, body = get(f"{web_server}/ontology/shapes.{suffix}")
+        assert (status, media) == (200, media_type)
+        assert Graph().parse(data=body, format=rdflib_format).isomorphic(shapes)
+    _, _, home = get(f"{web_server}/")
+    assert '<a href="/ontology/shapes">Shapes</a>' in home
+
+
+def test_the_endpoint_may_be_asked_from_any_page_it_is_read_only(web_server):
+    """The static site's query page, opened from disk (origin "null") or hosted elsewhere, asks /sparql."""
+    request = urllib.request.Request(f"{web_server}/sparql", method="OPTIONS", headers={
+        "Origin": "null", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, accept"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        assert answer.status == 200
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
+        assert set(answer.headers["Access-Control-Allow-Methods"].replace(" ", "").split(",")) >= {"GET", "POST"}
+    asked = urllib.request.Request(f"{web_server}/sparql?query=ASK%7B%7D", headers={"Origin": "null"})
+    with urllib.request.urlopen(asked, timeout=60) as answer:
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert get(f"{web_server}/sparql", data=b"update=CLEAR+ALL",
+               content_type="application/x-www-form-urlencoded")[0] == 403
+
+
 def test_class_index_lists_the_members(web_server):
     _, _, page = get(f"{web_server}/classes/Round")
     assert "22 resources" in page
@@ -330,6 +366,17 @@ def test_site_has_a_page_and_rdf_per_resource_and_an_index_per_class(site):
     for name in ("ontology.html", "ontology.ttl", "timeline.html", "timeline.svg", "query.html", ".htaccess",
                  "static/style.css", "static/yasgui/yasgui.min.js"):
         assert (output / name).is_file(), name
+
+
+def test_site_has_the_shapes_page_linked_from_the_ontology_and_every_page(site, project):
+    output, _ = site
+    assert 'documented with <a href="ontology/shapes.html">the SHACL shapes</a>' in (output / "ontology.html").read_text()
+    for page, back in (("ontology/shapes.html", "../ontology.html"), ("shapes.html", "ontology.html")):
+        text = (output / page).read_text("utf-8")
+        assert 'id="RoundShape"' in text and f'<a href="{back}">the ontology\'s page</a>' in text
+        assert (output / page).parent.joinpath(back).resolve().is_file()
+    assert (output / "ontology" / "shapes.ttl").read_bytes() == project.shapes_file.read_bytes()
+    assert '<a href="../ontology/shapes.html">Shapes</a>' in (output / "resource" / "round-07.html").read_text()
 
 
 def test_site_links_are_relative_and_lead_to_files_that_exist(site):

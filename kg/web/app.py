@@ -32,6 +32,8 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
     """The Starlette application over the cached graph of ``project`` (this checkout by default);
     a query at /sparql within ``limits`` (the command line's default ones if not given)."""
     from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
     from starlette.responses import HTMLResponse, RedirectResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
@@ -74,19 +76,26 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         rdf_links = {suffix: f"/{path}.{suffix}" for suffix, _ in RDF_FORMATS.values()}
         return html(render("resource.html", links, page=page, rdf_formats=RDF_FORMATS, rdf_links=rdf_links))
 
-    async def ontology(request):
-        suffix = request.path_params.get("suffix")
-        media = SUFFIXES.get(suffix) if suffix else negotiate(request.headers.get("accept", ""))
-        if suffix and media is None:
-            return message("Not found", f"no format .{suffix}; use .ttl, .jsonld or .nt", 404)
-        if media != "text/html":
-            return Response(rdf_bytes(pages.ontology_triples(project), media), media_type=media,
-                            headers={"Vary": "Accept"})
-        from starlette.concurrency import run_in_threadpool
+    def documentation(file_of, page_of):
+        """A document of the project (the ontology, its shapes): its HTML documentation to a browser,
+        its RDF to an RDF client or with a suffix."""
+        async def answer(request):
+            suffix = request.path_params.get("suffix")
+            media = SUFFIXES.get(suffix) if suffix else negotiate(request.headers.get("accept", ""))
+            if suffix and media is None:
+                return message("Not found", f"no format .{suffix}; use .ttl, .jsonld or .nt", 404)
+            if media != "text/html":
+                return Response(pages.document_rdf(file_of(project), media), media_type=media,
+                                headers={"Vary": "Accept"})
+            from starlette.concurrency import run_in_threadpool
 
-        from ..ontology_docs import ontology_html
+            return html(await run_in_threadpool(page_of, project))
+        return answer
 
-        return html(await run_in_threadpool(ontology_html, project))
+    from ..ontology_docs import ontology_html, shapes_html
+
+    ontology = documentation(lambda p: p.ontology_file, lambda p: ontology_html(p, shapes_page="/ontology/shapes"))
+    shapes = documentation(lambda p: p.shapes_file, lambda p: shapes_html(p, ontology_page="/ontology"))
 
     async def class_index(request):
         try:
@@ -131,9 +140,6 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
             return Response(f"{error}\n", status_code=400, media_type="text/plain")
         return _result_response(result, request.headers.get("accept", ""))
 
-    async def shapes(request):
-        return Response(project.shapes_file.read_bytes(), media_type="text/turtle")
-
     async def to_home(request):
         return RedirectResponse("/")
 
@@ -145,13 +151,20 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         Route("/ontology", ontology),
         Route("/ontology.{suffix}", ontology),
         Route("/ontology/shapes", shapes),
+        Route("/ontology/shapes.{suffix}", shapes),
+        Route("/shapes", shapes),  # the shapes' own namespace: …/shapes#RoundShape
+        Route("/shapes.{suffix}", shapes),
         Route("/timeline", timeline),
         Route("/timeline.svg", timeline),
         Route("/classes/{name}", class_index),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
         Route("/{path:path}", resource),
     ]
-    return Starlette(routes=routes)
+    # Read-only and public: any page may ask it, including the static site's query page opened from
+    # disk (origin "null") or hosted elsewhere; without these headers the browser drops the answer.
+    cross_origin = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                              allow_headers=["Accept", "Content-Type"], max_age=600)
+    return Starlette(routes=routes, middleware=[cross_origin])
 
 
 def query_page_html(project, links, endpoint: str, page_prefix: str = "/", page_suffix: str = "") -> str:

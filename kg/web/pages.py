@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from ..errors import NegativeResult
 from ..prefixes import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, shorten
@@ -417,11 +418,16 @@ def resource_triples(engine, iri: str) -> list:
     return list(dict.fromkeys(outgoing + incoming + evidence + labels))
 
 
-def ontology_triples(project) -> list:
-    """The ontology, for an RDF client that asks /ontology."""
+def document_rdf(path: Path, media_type: str) -> bytes:
+    """A Turtle file of the project (the ontology, the shapes) in the RDF format of ``media_type``:
+    the file itself, with its comments, as Turtle."""
     import pyoxigraph as ox
 
-    return list(ox.parse(path=str(project.ontology_file), format=ox.RdfFormat.TURTLE))
+    from .render import rdf_bytes
+
+    if media_type == "text/turtle":
+        return path.read_bytes()
+    return rdf_bytes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), media_type)
 
 
 def _select(engine, body: str):

@@ -61,7 +61,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
 
     Returns how many files of each kind were written.
     """
-    from ..ontology_docs import ontology_html
+    from ..ontology_docs import ontology_html, shapes_html
     from ..store import open_sparql
     from ..timeline import rounds_for_timeline, timeline_svg
     from ..workspace import Workspace
@@ -105,11 +105,14 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
             write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(engine, node.iri, labels)))
             counts["class indexes"] += 1
 
-        write("ontology.html", ontology_html(project))
-        ontology = pages.ontology_triples(project)
+        write("ontology.html", ontology_html(project, shapes_page="ontology/shapes.html"))
         for media, (suffix, _) in RDF_FORMATS.items():
-            write(f"ontology.{suffix}", rdf_bytes(ontology, media))
-        write("ontology/shapes.ttl", project.shapes_file.read_bytes())
+            write(f"ontology.{suffix}", pages.document_rdf(project.ontology_file, media))
+            shapes = pages.document_rdf(project.shapes_file, media)
+            write(f"ontology/shapes.{suffix}", shapes)
+            write(f"shapes.{suffix}", shapes)  # the shapes' namespace: …/shapes#RoundShape
+        write("ontology/shapes.html", shapes_html(project, ontology_page="../ontology.html"))
+        write("shapes.html", shapes_html(project, ontology_page="ontology.html"))
         svg = timeline_svg(rounds_for_timeline(engine))
         write("timeline.svg", svg)
         write("timeline.html", render("timeline.html", SiteLinks("timeline.html", known), svg=svg,
