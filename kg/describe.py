@@ -80,30 +80,30 @@ def resolve(text: str, names=None) -> Term:
     raise NegativeResult(f"no entity is named {text!r}{hint}")
 
 
-def describe(engine, text: str, names=None, most: int | None = None) -> Description:
+def describe(sparql, text: str, names=None, most: int | None = None) -> Description:
     """Describe the entity ``text`` names (see :func:`resolve`); with ``most``, at most that many
     properties and incoming links (a country at a million triples has twenty thousand)."""
     entity = resolve(text, names)
     node = entity.n3()
     limit = f" LIMIT {int(most)}" if most is not None else ""
-    rows = _select(engine, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o{limit}")
-    incoming = _select(engine, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?s ?p{limit}")
+    rows = _select(sparql, f"SELECT ?p ?o WHERE {{ {node} ?p ?o }} ORDER BY ?p ?o{limit}")
+    incoming = _select(sparql, f"SELECT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?s ?p{limit}")
     if not rows and not incoming:
         raise NegativeResult(f"nothing in the graph is about {entity.display()}")
-    asserted_types = _select(engine, f"""
+    asserted_types = _select(sparql, f"""
         SELECT DISTINCT ?type WHERE {{ GRAPH ?g {{ {node} a ?type }} FILTER (?g != <{INFERRED_GRAPH}>) }}
         ORDER BY ?type""")
-    inferred_types = _select(engine, f"""
+    inferred_types = _select(sparql, f"""
         SELECT DISTINCT ?type WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ {node} a ?type }} }} ORDER BY ?type""")
-    sources = _select(engine, f"""
+    sources = _select(sparql, f"""
         SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }} ORDER BY ?g""")
-    evidence = _select(engine, f"""
+    evidence = _select(sparql, f"""
         SELECT ?document ?quote WHERE {{
             {node} ap:evidence ?evidence .
             ?evidence prov:wasQuotedFrom|prov:wasDerivedFrom ?document .
             OPTIONAL {{ ?evidence ap:quote ?quote }}
         }} ORDER BY ?document ?quote""")
-    label = _select(engine, f"SELECT ?l WHERE {{ {node} skos:prefLabel|rdfs:label ?l }} ORDER BY ?l LIMIT 1")
+    label = _select(sparql, f"SELECT ?l WHERE {{ {node} skos:prefLabel|rdfs:label ?l }} ORDER BY ?l LIMIT 1")
     return Description(
         entity=entity.display(),
         label=label[0]["l"].value if label else "",
@@ -125,5 +125,5 @@ def _show_value(term: Term) -> str:
     return term.display()
 
 
-def _select(engine, body: str):
-    return engine.query(body, prefixes=PREFIXES).rows
+def _select(sparql, body: str):
+    return sparql.query(body, prefixes=PREFIXES).rows

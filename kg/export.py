@@ -153,13 +153,13 @@ def describe_dataset(files: list[str], endpoint: str | None, project: Project, d
     from .namespace import bind_prefixes
     from .store import open_sparql
 
-    engine = open_sparql(project, reasoned=False)
-    counts = engine.query(
+    sparql = open_sparql(project, reasoned=False)
+    counts = sparql.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g").rows
-    merged = int(engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].value)
-    entities = int(engine.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }")
+    merged = int(sparql.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"].value)
+    entities = int(sparql.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER isIRI(?s) }")
                    .rows[0]["n"].value)
-    vocabularies = [row["ns"].value for row in engine.query("""
+    vocabularies = [row["ns"].value for row in sparql.query("""
         SELECT DISTINCT ?ns WHERE { ?s ?p ?o BIND (REPLACE(STR(?p), "[^/#]+$", "") AS ?ns) } ORDER BY ?ns""").rows]
 
     graph = bind_prefixes(Graph())

@@ -94,10 +94,10 @@ def _requests(chunks: Iterable[bytes], triples: int) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def count_on_server(engine: RemoteSparql) -> tuple[dict[str, int], int]:
+def count_on_server(sparql: RemoteSparql) -> tuple[dict[str, int], int]:
     """Triples per named graph, and in the default graph, as the server reports them."""
-    per_graph = engine.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    default = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    per_graph = sparql.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    default = sparql.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     counts = {row["g"].value: int(row["n"].value) for row in per_graph.rows if "g" in row}
     return counts, int(default.rows[0]["n"].value) if default.rows else 0
 

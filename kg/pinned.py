@@ -13,11 +13,11 @@ and ``kg query`` reads it back, as QLever answers a pinned query from its
 cache. New sources make a new build, so a pin never outlives its data; an
 edited query has a new digest, so its first run computes and pins it again.
 Only the run without parameters is pinned, only on the reasoned graph, and
-only in the local store: a parameter, ``--no-reason``, ``--engine rdflib`` or
-``--endpoint`` asks the engine every time.
+only in the local store: a parameter, ``--no-reason``, ``--engine query=rdflib``
+or ``--endpoint`` asks the store or the endpoint every time.
 
 The file holds each distinct term once and the rows as indices into that list,
-so that reading it back makes each term once, as the engine's answer does.
+so that reading it back makes each term once, as a query's answer does.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class PinnedAnswers:
             pass
 
 
-def pin_saved_queries(queries, engine, pins: PinnedAnswers, progress=lambda message: None) -> list[str]:
+def pin_saved_queries(queries, sparql, pins: PinnedAnswers, progress=lambda message: None) -> list[str]:
     """Answer every pinned saved query that has no pin yet, and pin it; return their names.
 
     Oxigraph evaluates a query without holding the GIL, so the queries run on
@@ -82,7 +82,7 @@ def pin_saved_queries(queries, engine, pins: PinnedAnswers, progress=lambda mess
 
     def pin(query) -> str | None:
         try:
-            pins.write(query.text, engine.query(query.text))
+            pins.write(query.text, sparql.query(query.text))
         except InputError:
             return None
         return query.name

@@ -241,7 +241,7 @@ def _strip_userinfo(url: str) -> str:
 # =============================================================================
 
 class RemoteSparql:
-    """Sends queries to a SPARQL 1.1 Protocol endpoint; answers like the local engines."""
+    """Sends queries to a SPARQL 1.1 Protocol endpoint; answers like kg.sparql's local ones."""
 
     def __init__(self, endpoint: str, connection: Connection | None = None):
         self.endpoint = endpoint

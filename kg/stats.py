@@ -25,10 +25,10 @@ class Stats:
         return "\n".join(lines) + "\n"
 
 
-def graph_stats(engine) -> Stats:
-    """Statistics of the graph the engine holds (reasoned or not)."""
+def graph_stats(sparql) -> Stats:
+    """Statistics of the graph ``sparql`` answers over (reasoned or not)."""
     def select(body):
-        return engine.query(body, prefixes=PREFIXES).rows
+        return sparql.query(body, prefixes=PREFIXES).rows
 
     triples = int(select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
     inferred = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")[0]["n"].value)

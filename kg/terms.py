@@ -1,8 +1,8 @@
-"""RDF terms and query results independent of the engine that produced them.
+"""RDF terms and query results independent of the store or library that produced them.
 
 rdflib, pyoxigraph and a remote SPARQL endpoint all answer with their own
 term types; results are turned into these small values once, so that every
-output format and every comparison between engines works the same way.
+output format and every comparison between them works the same way.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ class Result:
         return [tuple(row[v].display() if v in row else "" for v in self.variables) for row in self.rows]
 
 
-# --- conversion from the engines' own term types ---------------------------------
+# --- conversion from the libraries' own term types -------------------------------
 
 def from_oxigraph(term) -> Term | None:
     if term is None:

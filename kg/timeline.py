@@ -28,9 +28,9 @@ class RoundMark:
     boycotts: set[str] = field(default_factory=set)
 
 
-def rounds_for_timeline(engine) -> list[RoundMark]:
+def rounds_for_timeline(sparql) -> list[RoundMark]:
     """The rounds with a start date, their venue name at the time, observers and boycotts."""
-    rows = engine.query("""
+    rows = sparql.query("""
         SELECT ?number ?start ?venueName ?observer ?boycott WHERE {
             ?round ap:roundNumber ?number ; ap:startDate ?start .
             FILTER (DATATYPE(?start) = xsd:date)

@@ -413,11 +413,11 @@ def load_checks(directory: Path) -> list[Check]:
     return [read_check(path) for path in sorted(directory.glob("*.rq"))]
 
 
-def run_checks(engine, checks: list[Check]) -> list[CheckResult]:
-    """Run every check on an engine (see kg.sparql); rows as displayed terms, sorted."""
+def run_checks(sparql, checks: list[Check]) -> list[CheckResult]:
+    """Run every check through ``sparql`` (kg.sparql or kg.remote); rows as displayed terms, sorted."""
     results = []
     for check in checks:
-        answer = engine.query(check.text)
+        answer = sparql.query(check.text)
         rows = sorted(tuple(row[v].display() if v in row else "" for v in ("entity", "property", "value"))
                       for row in answer.rows)
         results.append(CheckResult(check=check, rows=rows))
@@ -728,7 +728,7 @@ def _new_rule_failures(after, project: Project, reasoner: str):
     checks = load_checks(project.queries_dir / "rules")
     old = _built_rule_rows(project, checks)
     failures = []
-    for result in run_checks(_closure_engine(after, reasoner), checks):
+    for result in run_checks(_closure_sparql(after, reasoner), checks):
         rows = [row for row in result.rows if (result.check.name, tuple(row)) not in old]
         if rows:
             failures.append(replace(result, rows=rows))
@@ -751,8 +751,8 @@ def _built_rule_rows(project: Project, checks) -> set:
     return {(name, tuple(row)) for name, row in rows}
 
 
-def _closure_engine(triples, reasoner: str):
-    """A query engine over the triples (pyoxigraph Triples) and their OWL RL entailments."""
+def _closure_sparql(triples, reasoner: str):
+    """SPARQL over the triples (pyoxigraph Triples) and their OWL RL entailments."""
     import pyoxigraph as ox
 
     from .reason import infer

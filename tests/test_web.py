@@ -274,7 +274,7 @@ def test_the_query_page_lists_every_saved_query_as_an_example(web_server, projec
     assert get(f"{web_server}/static/yasgui/yasgui.min.js")[0] == 200
 
 
-def ask_sparql_in_process(project, engine, limits) -> list:
+def ask_sparql_in_process(project, sparql, limits) -> list:
     """What an app with these ``limits`` sends for ``/sparql?query=ASK{}``, asked without a server."""
     import asyncio
 
@@ -291,7 +291,7 @@ def ask_sparql_in_process(project, engine, limits) -> list:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(web_app.create_app(project, engine=engine, limits=limits)(scope, receive, send))
+    asyncio.run(web_app.create_app(project, sparql=sparql, limits=limits)(scope, receive, send))
     return sent
 
 

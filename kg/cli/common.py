@@ -166,7 +166,7 @@ def remote_options(command):
 
 
 def sparql_from_options(endpoint, timeout, retries, no_reason, allow_service=False):
-    """The engine a command queries: the embedded graph (within --timeout and the memory bound), or an endpoint."""
+    """What a command queries: the embedded graph (within --timeout and the memory bound), or an endpoint."""
     if endpoint:
         from ..remote import Connection, RemoteSparql
 

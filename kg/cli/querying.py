@@ -83,8 +83,8 @@ def _saved_query_command(saved):
         from ..formats import format_result
 
         bound = saved.bind({name: list(given) for name, given in values.items() if given})
-        engine = sparql_from_options(endpoint, timeout, retries, no_reason, allow_service)
-        result = engine.query(bound, pin=saved.pins(bound))
+        sparql = sparql_from_options(endpoint, timeout, retries, no_reason, allow_service)
+        result = sparql.query(bound, pin=saved.pins(bound))
         echo_text(format_result(result, fmt or default_format()))
 
     for parameter in reversed(saved.parameters):

@@ -119,12 +119,12 @@ def serve(port, host, timeout):
 
     limits = Limits(timeout=timeout, memory_mb=workspace().query_memory_mb)
     check_port_free(host, port)
-    engine = open_sparql(workspace())
-    app = create_app(workspace(), engine=engine, limits=limits)
+    sparql = open_sparql(workspace())
+    app = create_app(workspace(), sparql=sparql, limits=limits)
     base = f"http://{host}:{port}"
 
     def ready():
-        click.echo(f"Serving {len(engine.store.store)} triples (reasoned) at {base}/")
+        click.echo(f"Serving {len(sparql.store.store)} triples (reasoned) at {base}/")
         click.echo(f"SPARQL endpoint: {base}/sparql (a query stops after {limits.timeout:g} s "
                    f"or {limits.memory_mb} MB more memory)")
         click.echo(f"Query page:      {base}/query")

@@ -28,7 +28,7 @@ RESULT_TYPES = {
 GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld"}
 
 
-def create_app(project=None, engine=None, limits: Limits | None = None):
+def create_app(project=None, sparql=None, limits: Limits | None = None):
     """The Starlette application over the cached graph of ``project`` (this checkout by default);
     a query at /sparql within ``limits`` (the command line's default ones if not given)."""
     from starlette.applications import Starlette
@@ -42,7 +42,7 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
     from ..workspace import Workspace
 
     project = Workspace.of(project)
-    engine = engine or open_sparql(project)
+    sparql = sparql or open_sparql(project)
     limits = limits or Limits(memory_mb=project.query_memory_mb)
     links = ServedLinks()
     cached: dict[str, object] = {}
@@ -54,7 +54,7 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         return html(render("message.html", links, title=title, message=text), status)
 
     async def home(request):
-        return html(render("home.html", links, classes=pages.classes_with_members(engine)))
+        return html(render("home.html", links, classes=pages.classes_with_members(sparql)))
 
     async def resource(request):
         path = request.path_params["path"]
@@ -68,9 +68,9 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         media = media or negotiate(request.headers.get("accept", ""))
         try:
             if media != "text/html":
-                return Response(rdf_bytes(pages.resource_triples(engine, iri), media), media_type=media,
+                return Response(rdf_bytes(pages.resource_triples(sparql, iri), media), media_type=media,
                                 headers={"Vary": "Accept"})
-            page = pages.resource_page(engine, iri)
+            page = pages.resource_page(sparql, iri)
         except NegativeResult as error:
             return message("Not found", str(error), 404)
         rdf_links = {suffix: f"/{path}.{suffix}" for suffix, _ in RDF_FORMATS.values()}
@@ -99,7 +99,7 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
 
     async def class_index(request):
         try:
-            index = pages.class_index(engine, PREFIXES["ap"] + request.path_params["name"])
+            index = pages.class_index(sparql, PREFIXES["ap"] + request.path_params["name"])
         except NegativeResult as error:
             return message("Not found", str(error), 404)
         return html(render("class.html", links, index=index))
@@ -108,15 +108,15 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         if "timeline" not in cached:
             from ..timeline import rounds_for_timeline, timeline_svg
 
-            cached["timeline"] = timeline_svg(rounds_for_timeline(engine))
+            cached["timeline"] = timeline_svg(rounds_for_timeline(sparql))
         if request.url.path.endswith(".svg"):
             return Response(cached["timeline"], media_type="image/svg+xml")
-        return html(render("timeline.html", links, svg=cached["timeline"], rounds=pages.round_marks(engine, None)))
+        return html(render("timeline.html", links, svg=cached["timeline"], rounds=pages.round_marks(sparql, None)))
 
     async def query_page(request):
         return html(query_page_html(project, links, endpoint=str(request.url_for("sparql"))))
 
-    async def sparql(request):
+    async def sparql_endpoint(request):
         if request.method == "GET":
             text = request.query_params.get("query")
         elif request.headers.get("content-type", "").startswith("application/sparql-query"):
@@ -133,7 +133,7 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         if not text:
             return Response("give a SPARQL query in the 'query' parameter\n", status_code=400, media_type="text/plain")
         try:
-            result = await _answer_within(engine, text, limits)
+            result = await _answer_within(sparql, text, limits)
         except LimitExceeded as error:
             return Response(f"{error}\n", status_code=503, media_type="text/plain")
         except KgError as error:
@@ -147,7 +147,7 @@ def create_app(project=None, engine=None, limits: Limits | None = None):
         Route("/", home),
         Route("/index.html", to_home),
         Route("/query", query_page),
-        Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"], name="sparql"),
         Route("/ontology", ontology),
         Route("/ontology.{suffix}", ontology),
         Route("/ontology/shapes", shapes),
@@ -183,12 +183,12 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-async def _answer_within(engine, text: str, limits: Limits):
-    """The engine's answer, or LimitExceeded naming the bound it hit. The store cannot be told
+async def _answer_within(sparql, text: str, limits: Limits):
+    """The answer of ``sparql``, or LimitExceeded naming the bound it hit. The store cannot be told
     to stop a query, so its thread is left to finish on its own; the client gets its answer now."""
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(run_within, lambda: engine.query(text, PREFIXES), limits)
+    return await run_in_threadpool(run_within, lambda: sparql.query(text, PREFIXES), limits)
 
 
 def _result_response(result, accept: str):

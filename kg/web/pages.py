@@ -134,7 +134,7 @@ class ResourcePage:
         return self.node.label or self.node.name
 
 
-def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: int = MOST_SHOWN) -> ResourcePage:
+def resource_page(sparql, iri: str, labels: dict[str, str] | None = None, most: int = MOST_SHOWN) -> ResourcePage:
     """Everything the page of ``iri`` shows, at most ``most`` facts and ``most`` links to it;
     NegativeResult if the graph says nothing about it. ``labels``: all of the graph's
     (:func:`all_labels`), or None to look up the ones the page shows.
@@ -145,12 +145,12 @@ def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: 
     """
     import pyoxigraph as ox
 
-    store, node, default = engine.store, _named_node(iri), ox.DefaultGraph()
+    store, node, default = sparql.store, _named_node(iri), ox.DefaultGraph()
     if next(store.quads_for_pattern(node, None, None, default), None) is None and \
             next(store.quads_for_pattern(None, None, node, default), None) is None:
         raise NegativeResult(f"nothing in the graph is about {shorten(iri)}")
-    stated, stated_totals = _first_links(engine, node, outgoing=True, leave_out={RDF_TYPE, EVIDENCE}, most=most)
-    incoming, incoming_totals = _first_links(engine, node, outgoing=False, most=most)
+    stated, stated_totals = _first_links(sparql, node, outgoing=True, leave_out={RDF_TYPE, EVIDENCE}, most=most)
+    incoming, incoming_totals = _first_links(sparql, node, outgoing=False, most=most)
     incoming = sorted((_term(t.subject), _term(t.predicate)) for t in incoming)
 
     type_graphs: dict[Term, set[str]] = {}
@@ -170,8 +170,8 @@ def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: 
         facts.append((_term(triple.predicate), _term(triple.object), [g for g in graphs if g != INFERRED_GRAPH],
                       graphs == [INFERRED_GRAPH]))
     asserted = {t.value for t in asserted_types}
-    rounds = round_marks(engine, iri) if PREFIXES["ap"] + "Round" in asserted else []
-    roles = _roles(engine, iri) if PREFIXES["ap"] + "Person" in asserted else []
+    rounds = round_marks(sparql, iri) if PREFIXES["ap"] + "Round" in asserted else []
+    roles = _roles(sparql, iri) if PREFIXES["ap"] + "Person" in asserted else []
 
     mentioned = {Term.iri(iri), *asserted_types, *inferred_types, *stated_in}
     mentioned |= {term for p, o, graphs, _ in facts for term in (p, o)} | {Term.iri(g) for f in facts for g in f[2]}
@@ -180,7 +180,7 @@ def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: 
     mentioned |= {document for quotes in quotes_by_graph.values() for _, document in quotes if document}
     mentioned |= {r.meeting.term for r in roles} | {r.delegation.term for r in roles}
     mentioned |= {r.party.term for r in roles if r.party} | {m.node.term for m in rounds}
-    labels = labels_of(engine, mentioned, labels)
+    labels = labels_of(sparql, mentioned, labels)
 
     def show(term: Term) -> Node:
         return Node(term, labels.get(term.value, "") if term.kind == "uri" else "")
@@ -198,7 +198,7 @@ def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: 
         evidence=[q for quotes in shown_quotes.values() for q in quotes],
         stated_in=[show(g) for g in stated_in],
         rounds=[RoundMark(show(m.node.term), m.number, m.start, m.position, m.current) for m in rounds],
-        round_count=round_count(engine) if rounds else 0,
+        round_count=round_count(sparql) if rounds else 0,
         roles=[Role(r.start, show(r.meeting.term), r.role, show(r.delegation.term),
                     show(r.party.term) if r.party else None) for r in roles],
         partly_shown=[(show(Term.iri(p)), shown, n) for p, n in sorted(stated_totals.items())
@@ -206,7 +206,7 @@ def resource_page(engine, iri: str, labels: dict[str, str] | None = None, most: 
     )
 
 
-def _first_links(engine, node, outgoing: bool, most: int, leave_out=frozenset()):
+def _first_links(sparql, node, outgoing: bool, most: int, leave_out=frozenset()):
     """Up to ``most`` triples of the default graph from ``node`` (``outgoing``) or to it from an IRI,
     leaving out the properties in ``leave_out``; and how many there are of each property (links
     from blank nodes, such as evidence citing a document, counted but not given).
@@ -219,7 +219,7 @@ def _first_links(engine, node, outgoing: bool, most: int, leave_out=frozenset())
 
     import pyoxigraph as ox
 
-    store, default = engine.store, ox.DefaultGraph()
+    store, default = sparql.store, ox.DefaultGraph()
     # Not FILTER isIRI(?s): it decodes every subject, five times the count's cost at 20,000 links.
     where = f"{node} ?p ?o" if outgoing else f"?s ?p {node}"
     counts = {row["p"].value: int(row["n"].value) for row in store.query(
@@ -268,7 +268,7 @@ def _term(term) -> Term:
     return from_oxigraph(term)
 
 
-def labels_of(engine, terms, known: dict[str, str] | None = None) -> dict[str, str]:
+def labels_of(sparql, terms, known: dict[str, str] | None = None) -> dict[str, str]:
     """The label of each IRI among ``terms``: its English or untagged skos:prefLabel, else rdfs:label;
     taken from ``known`` (:func:`all_labels`) when given.
 
@@ -286,14 +286,14 @@ def labels_of(engine, terms, known: dict[str, str] | None = None) -> dict[str, s
     for iri in iris:
         node = ox.NamedNode(iri)
         for predicate in predicates:
-            found = _label_texts(q.object for q in engine.store.quads_for_pattern(node, predicate, None, default))
+            found = _label_texts(q.object for q in sparql.store.quads_for_pattern(node, predicate, None, default))
             if found:
                 labels[iri] = min(found)
                 break
     return labels
 
 
-def all_labels(engine) -> dict[str, str]:
+def all_labels(sparql) -> dict[str, str]:
     """The label of every IRI that has one, as :func:`labels_of` gives it, read in one pass per
     label property: kg site shows the same few hundred IRIs on each of its hundreds of pages."""
     import pyoxigraph as ox
@@ -301,7 +301,7 @@ def all_labels(engine) -> dict[str, str]:
     labels: dict[str, str] = {}
     for predicate in reversed(LABELS):  # a prefLabel replaces an rdfs:label
         texts: dict[str, list[str]] = {}
-        for quad in engine.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+        for quad in sparql.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
             if isinstance(quad.subject, ox.NamedNode):
                 texts.setdefault(quad.subject.value, []).extend(_label_texts([quad.object]))
         labels.update({iri: min(found) for iri, found in texts.items() if found})
@@ -314,17 +314,17 @@ def _label_texts(terms) -> list[str]:
     return [t.value for t in terms if isinstance(t, ox.Literal) and (t.language or "en").startswith("en")]
 
 
-def round_marks(engine, current: str | None, around: int | None = ROUNDS_AROUND) -> list[RoundMark]:
+def round_marks(sparql, current: str | None, around: int | None = ROUNDS_AROUND) -> list[RoundMark]:
     """The rounds with a start date, placed along one time axis, ``current`` marked: all of them,
     or those within ``around`` numbers of the current one (a generated graph has thousands)."""
     numbers = ""
     if current is not None and around is not None:
-        found = _select(engine, f"SELECT ?n WHERE {{ <{current}> ap:roundNumber ?n }} LIMIT 1")
+        found = _select(sparql, f"SELECT ?n WHERE {{ <{current}> ap:roundNumber ?n }} LIMIT 1")
         if not found:
             return []
         number = int(found[0]["n"].value)
         numbers = "VALUES ?n { " + " ".join(str(n) for n in range(max(number - around, 0), number + around + 1)) + " }"
-    rows = _select(engine, f"""
+    rows = _select(sparql, f"""
         SELECT ?round (MIN(?n) AS ?number) (MIN(STR(?date)) AS ?start) WHERE {{
             {numbers}
             ?round ap:roundNumber ?n . ?round a ap:Round ; ap:startDate ?date . FILTER (DATATYPE(?date) = xsd:date)
@@ -337,13 +337,13 @@ def round_marks(engine, current: str | None, around: int | None = ROUNDS_AROUND)
                       row["round"].value == current) for row, day in zip(rows, days)]
 
 
-def round_count(engine) -> int:
-    return int(_select(engine, "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ap:Round }")[0]["n"].value)
+def round_count(sparql) -> int:
+    return int(_select(sparql, "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ap:Round }")[0]["n"].value)
 
 
-def _roles(engine, person: str) -> list[Role]:
+def _roles(sparql, person: str) -> list[Role]:
     """The delegations a person headed or was a member of, by the meeting's start date."""
-    rows = _select(engine, f"""
+    rows = _select(sparql, f"""
         SELECT DISTINCT ?delegation ?meeting ?start ?party ?head WHERE {{
             <{person}> ap:memberOf ?delegation .
             ?delegation ap:delegationAt ?meeting .
@@ -365,45 +365,45 @@ class ClassIndex:
     members: list[Node]
 
 
-def classes_with_members(engine, labels: dict[str, str] | None = None) -> list[tuple[Node, int]]:
+def classes_with_members(sparql, labels: dict[str, str] | None = None) -> list[tuple[Node, int]]:
     """The ontology's classes that have members, with how many (asserted or inferred)."""
-    rows = _select(engine, f"""
+    rows = _select(sparql, f"""
         SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
             ?x a ?class . FILTER (STRSTARTS(STR(?class), "{PREFIXES['ap']}") && isIRI(?x))
         }} GROUP BY ?class ORDER BY ?class""")
-    labels = labels_of(engine, [row["class"] for row in rows], labels)
+    labels = labels_of(sparql, [row["class"] for row in rows], labels)
     return [(Node(row["class"], labels.get(row["class"].value, "")), int(row["n"].value)) for row in rows]
 
 
-def class_index(engine, class_iri: str, labels: dict[str, str] | None = None) -> ClassIndex:
-    rows = _select(engine, f"SELECT DISTINCT ?x WHERE {{ ?x a <{class_iri}> FILTER isIRI(?x) }} ORDER BY ?x")
+def class_index(sparql, class_iri: str, labels: dict[str, str] | None = None) -> ClassIndex:
+    rows = _select(sparql, f"SELECT DISTINCT ?x WHERE {{ ?x a <{class_iri}> FILTER isIRI(?x) }} ORDER BY ?x")
     if not rows:
         raise NegativeResult(f"no resource is of class {shorten(class_iri)}")
-    labels = labels_of(engine, [row["x"] for row in rows] + [Term.iri(class_iri)], labels)
+    labels = labels_of(sparql, [row["x"] for row in rows] + [Term.iri(class_iri)], labels)
     members = sorted((Node(row["x"], labels.get(row["x"].value, "")) for row in rows),
                      key=lambda n: (n.label or n.name).lower())
     return ClassIndex(Node(Term.iri(class_iri), labels.get(class_iri, "")), members)
 
 
-def all_resources(engine) -> list[str]:
+def all_resources(sparql) -> list[str]:
     """Every IRI of this site that the graph says something about, as subject (the pages a site has)."""
     import pyoxigraph as ox
 
     # Filtered here, not in SPARQL: a FILTER on STR(?x) decodes every triple's subject.
-    subjects = engine.store.query("SELECT DISTINCT ?x WHERE { ?x ?p ?o }")
+    subjects = sparql.store.query("SELECT DISTINCT ?x WHERE { ?x ?p ?o }")
     return sorted(row[0].value for row in subjects
                   if isinstance(row[0], ox.NamedNode) and row[0].value.startswith(PREFIXES["res"]))
 
 
 # --- RDF answers ----------------------------------------------------------------------
 
-def resource_triples(engine, iri: str) -> list:
+def resource_triples(sparql, iri: str) -> list:
     """The description an RDF client gets for ``iri``: its triples (asserted and inferred), the
     triples that link to it, what its evidence says, and the labels of everything it links to,
     as pyoxigraph triples."""
     import pyoxigraph as ox
 
-    store, default, node = engine.store, ox.DefaultGraph(), ox.NamedNode(iri)
+    store, default, node = sparql.store, ox.DefaultGraph(), ox.NamedNode(iri)
     outgoing = [q.triple for q in store.quads_for_pattern(node, None, None, default)]
     incoming = [q.triple for q in store.quads_for_pattern(None, None, node, default)]
     if not outgoing and not incoming:
@@ -430,8 +430,8 @@ def document_rdf(path: Path, media_type: str) -> bytes:
     return rdf_bytes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), media_type)
 
 
-def _select(engine, body: str):
-    return engine.query(body, prefixes=PREFIXES).rows
+def _select(sparql, body: str):
+    return sparql.query(body, prefixes=PREFIXES).rows
 
 
 ONTOLOGY_PATH = local_path(ONTOLOGY_IRI)

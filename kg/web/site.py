@@ -55,7 +55,7 @@ RewriteRule ^(.+)$ $1.html [L]
 """
 
 
-def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, engine=None) -> dict[str, int]:
+def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, sparql=None) -> dict[str, int]:
     """Write the static site into ``output``: a new or empty folder, or one an earlier run wrote, which
     is replaced whole (or left as it was if anything fails).
 
@@ -71,14 +71,14 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
     output = Path(output)
     if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).is_file())):
         raise InputError(f"{output}: exists and is not a site kg wrote; give a new or empty folder")
-    engine = engine or open_sparql(project)
+    sparql = sparql or open_sparql(project)
     output.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}-"))
     counts = {"resource pages": 0, "RDF files": 0, "class indexes": 0, "other files": 0}
     try:
-        iris = pages.all_resources(engine)
+        iris = pages.all_resources(sparql)
         known = set(iris)
-        labels = pages.all_labels(engine)
+        labels = pages.all_labels(sparql)
 
         def write(name: str, data: str | bytes) -> None:
             path = building / name
@@ -90,19 +90,19 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
             stem = page_file.removesuffix(".html")
             links = SiteLinks(page_file, known)
             rdf_links = {suffix: links._relative(f"{stem}.{suffix}") for suffix, _ in RDF_FORMATS.values()}
-            write(page_file, render("resource.html", links, page=pages.resource_page(engine, iri, labels),
+            write(page_file, render("resource.html", links, page=pages.resource_page(sparql, iri, labels),
                                     rdf_formats=RDF_FORMATS, rdf_links=rdf_links))
-            triples = pages.resource_triples(engine, iri)
+            triples = pages.resource_triples(sparql, iri)
             for media, (suffix, _) in RDF_FORMATS.items():
                 write(f"{stem}.{suffix}", rdf_bytes(triples, media))
             counts["resource pages"] += 1
             counts["RDF files"] += len(RDF_FORMATS)
 
-        classes = pages.classes_with_members(engine, labels)
+        classes = pages.classes_with_members(sparql, labels)
         write("index.html", render("home.html", SiteLinks("index.html", known), classes=classes))
         for node, _count in classes:
             name = f"classes/{node.iri.rsplit('#', 1)[1]}.html"
-            write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(engine, node.iri, labels)))
+            write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(sparql, node.iri, labels)))
             counts["class indexes"] += 1
 
         write("ontology.html", ontology_html(project, shapes_page="ontology/shapes.html"))
@@ -113,10 +113,10 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, eng
             write(f"shapes.{suffix}", shapes)  # the shapes' namespace: …/shapes#RoundShape
         write("ontology/shapes.html", shapes_html(project, ontology_page="../ontology.html"))
         write("shapes.html", shapes_html(project, ontology_page="ontology.html"))
-        svg = timeline_svg(rounds_for_timeline(engine))
+        svg = timeline_svg(rounds_for_timeline(sparql))
         write("timeline.svg", svg)
         write("timeline.html", render("timeline.html", SiteLinks("timeline.html", known), svg=svg,
-                                      rounds=pages.round_marks(engine, None)))
+                                      rounds=pages.round_marks(sparql, None)))
         write("query.html", query_page_html(project, SiteLinks("query.html", known), endpoint=endpoint,
                                             page_prefix="", page_suffix=".html"))
         write(".htaccess", HTACCESS)
