@@ -1,4 +1,8 @@
-"""Shared fixtures: the shipped graph is loaded, reasoned and validated once per session."""
+"""Shared fixtures: the shipped graph is loaded, reasoned and validated once per session.
+
+The fast engines answer everywhere but in the oracle tests (tests/test_engines.py), which
+prove them equal to the reference engines; those reference answers are computed once.
+"""
 
 import os
 import shutil
@@ -8,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from kg.dataset import load_dataset, load_shapes, merged_graph
-from kg.reason import owl_rl_closure
 from kg.turtle import parse_turtle
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -49,9 +52,69 @@ def shipped_graph(shipped_dataset):
     return merged_graph(shipped_dataset)
 
 
+def rules_closure(graph):
+    """A copy of the rdflib ``graph`` with the compiled OWL RL rules' entailments about our own terms
+    (what the built store holds; tests/test_engines.py proves them owlrl's), blank nodes kept."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    from kg.dataset import to_oxigraph
+    from kg.namespace import bind_prefixes
+    from kg.reason import infer
+
+    def term(node):
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        return Literal(node.value, lang=node.language, datatype=None if node.language else URIRef(node.datatype.value))
+
+    closure = bind_prefixes(Graph())
+    for triple in graph:
+        closure.add(triple)
+    for triple in infer(to_oxigraph(graph), "rules"):
+        closure.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    return closure
+
+
 @pytest.fixture(scope="session")
 def shipped_closure(shipped_graph):
-    return owl_rl_closure(shipped_graph).closure
+    return rules_closure(shipped_graph)
+
+
+@pytest.fixture(scope="session")
+def shipped_triples(project):
+    """The shipped graph as pyoxigraph Triples, as the reasoners read it."""
+    from kg.dataset import merged_statements, read_sources
+    from kg.reason import parse_statements
+
+    return parse_statements(merged_statements(read_sources(project, "oxigraph")))
+
+
+@pytest.fixture(scope="session")
+def owlrl_entailments(shipped_triples):
+    """owlrl's kept entailments of the shipped graph: the oracle's answer, computed once."""
+    from kg.reason import infer
+
+    return set(infer(shipped_triples, "owlrl"))
+
+
+@pytest.fixture(scope="session")
+def reference_rows(project):
+    """rdflib's rows for a query over the built reasoned graph: the store parsed into rdflib once,
+    each query answered once for the session (the oracle the saved queries are compared with)."""
+    from kg.store import open_sparql
+    from kg.workspace import Workspace
+
+    engine = open_sparql(Workspace.of(project), query="rdflib")
+    answers = {}
+
+    def rows(text):
+        if text not in answers:
+            answers[text] = engine.query(text).row_tuples()
+        return answers[text]
+
+    return rows
 
 
 @pytest.fixture(scope="session")

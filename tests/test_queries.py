@@ -48,11 +48,6 @@ def oxigraph():
     return open_sparql()
 
 
-@pytest.fixture(scope="module")
-def rdflib_engine():
-    return open_sparql(query="rdflib")
-
-
 def rows(result, columns):
     index = [result.variables.index(c) for c in columns]
     return [tuple(row[i] for i in index) for row in result.row_tuples()]
@@ -75,9 +70,9 @@ def test_saved_query_rows(name, oxigraph, request):
 
 
 @pytest.mark.parametrize("name", sorted(SAVED))
-def test_same_rows_on_rdflib(name, oxigraph, rdflib_engine):
+def test_same_rows_on_rdflib(name, oxigraph, reference_rows):
     text = SAVED[name].bind({})
-    assert rdflib_engine.query(text).row_tuples() == oxigraph.query(text).row_tuples()
+    assert reference_rows(text) == oxigraph.query(text).row_tuples()
 
 
 @pytest.mark.parametrize("name", sorted(SAVED))
