@@ -60,6 +60,34 @@ def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
+@pytest.fixture(scope="module")
+def copy_triples(read_only_copy):
+    """The read-only copy's triples as pyoxigraph Triples, parsed once for the module."""
+    from kg.dataset import merged_statements, read_sources
+    from kg.project import Project
+    from kg.reason import parse_statements
+
+    return parse_statements(merged_statements(read_sources(Project(read_only_copy))))
+
+
+def reasoned(triples, *files):
+    """SPARQL over the triples, those of ``files``, and the compiled OWL RL rules' entailments
+    (the reasoner kg uses; tests/test_engines.py proves it gives owlrl's)."""
+    import pyoxigraph as ox
+
+    from kg.reason import infer
+    from kg.sparql import OxigraphSparql
+
+    triples = list(triples)
+    for path in files:
+        triples += [quad.triple for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
+                                                     rename_blank_nodes=True)]
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                      for t in [*triples, *infer(triples, "rules")])
+    return OxigraphSparql(store)
+
+
 def round_23_from_template() -> str:
     """kg new round --number 23, filled in the way a curator would.
 
@@ -349,18 +377,11 @@ def test_every_rule_has_a_fixture():
 
 
 @pytest.mark.parametrize("rule", sorted(RULE_FIXTURES))
-def test_rule_fires_on_its_fixture_after_reasoning(rule, shared_copy):
-    from kg.dataset import load_dataset, merged_graph
-    from kg.project import Project
-    from kg.reason import owl_rl_closure
-    from kg.sparql import RdflibSparql
-    from kg.turtle import parse_turtle
+def test_rule_fires_on_its_fixture_after_reasoning(rule, shared_copy, copy_triples):
     from kg.validate import load_checks, run_checks
 
-    project = Project(shared_copy)
-    graph = merged_graph(load_dataset(project))
-    parse_turtle(BAD / f"{RULE_FIXTURES[rule]}.ttl", into=graph)
-    results = run_checks(RdflibSparql(owl_rl_closure(graph).closure), load_checks(project.queries_dir / "rules"))
+    results = run_checks(reasoned(copy_triples, BAD / f"{RULE_FIXTURES[rule]}.ttl"),
+                         load_checks(shared_copy / "queries" / "rules"))
     assert {r.check.name for r in results if not r.passed} == {rule}
 
 
@@ -534,20 +555,15 @@ def test_report_fail_on_and_formats(shared_copy):
     assert run("report", "--format", "md").stdout.startswith("| level | check | entity | property | value |\n")
 
 
-def test_a_round_with_fewer_than_three_guarantors_is_a_warning_unless_a_source_says_one_was_absent(shared_copy):
-    from kg.dataset import load_dataset, merged_graph
-    from kg.project import Project
-    from kg.reason import owl_rl_closure
-    from kg.sparql import RdflibSparql
-    from kg.turtle import parse_turtle
+def test_a_round_with_fewer_than_three_guarantors_is_a_warning_unless_a_source_says_one_was_absent(shared_copy,
+                                                                                                  copy_triples):
     from kg.validate import load_checks, run_checks
 
-    project = Project(shared_copy)
-    checks = [c for c in load_checks(project.queries_dir / "report") if c.name == "round-with-fewer-than-three-guarantors"]
-    graph = merged_graph(load_dataset(project))
-    assert run_checks(RdflibSparql(owl_rl_closure(graph).closure), checks)[0].rows == []
-    parse_turtle(REPO / "tests" / "fixtures" / "report" / "round-with-two-guarantors.ttl", into=graph)
-    [result] = run_checks(RdflibSparql(owl_rl_closure(graph).closure), checks)
+    checks = [c for c in load_checks(shared_copy / "queries" / "report")
+              if c.name == "round-with-fewer-than-three-guarantors"]
+    assert run_checks(reasoned(copy_triples), checks)[0].rows == []
+    fixture = REPO / "tests" / "fixtures" / "report" / "round-with-two-guarantors.ttl"
+    [result] = run_checks(reasoned(copy_triples, fixture), checks)
     assert result.check.severity == "warning"
     assert result.rows == [("res:round-23", "ap:hasGuarantor", "2 guarantor(s)")]
 
