@@ -33,7 +33,7 @@ class Addition:
     diff: str  # unified diff of the target file
 
 
-def add_file(path: Path, project: Project | None = None, as_document: str | None = None,
+def add_file(path: Path, project: Project, as_document: str | None = None,
              dry_run: bool = False, sources_dir: Path | None = None) -> Addition:
     """Check ``path``, then write its new facts into data/ atomically (unless ``dry_run``).
 

@@ -47,7 +47,7 @@ def graph_name_for(path: Path, project: Project) -> URIRef:
     )
 
 
-def load_dataset(project: Project | None = None) -> Dataset:
+def load_dataset(project: Project) -> Dataset:
     """The ontology and all facts as a Dataset with one named graph per source."""
     project = Workspace.of(project)
     dataset = bind_prefixes(Dataset())
@@ -64,7 +64,7 @@ def merged_graph(dataset: Dataset) -> Graph:
     return merged
 
 
-def load_shapes(project: Project | None = None) -> Graph:
+def load_shapes(project: Project) -> Graph:
     """The SHACL shapes graph."""
     project = Workspace.of(project)
     return bind_prefixes(parse_turtle(project.shapes_file))
@@ -132,7 +132,7 @@ def named_graph_lines(sources: dict) -> list:
     return [f"{statement} {graph} ." for graph, statements in sources.items() for statement in statements]
 
 
-def asserted_text(project: Project | None = None) -> str:
+def asserted_text(project: Project) -> str:
     """The asserted merge (ontology + data) as N-Triples text, parsed from the sources by Oxigraph.
 
     Read from the sources, not from the built store: Oxigraph parses them several

@@ -44,8 +44,9 @@ class Description:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
 
-def resolve(text: str, names=None) -> Term:
-    """The entity a user means: an IRI, a prefixed name, or one of its names (kg.search.SearchIndex).
+def resolve(text: str, names) -> Term:
+    """The entity a user means: an IRI, a prefixed name, or one of its ``names`` (a
+    kg.search.SearchIndex, or a callable that opens one only when a name is to be looked up).
 
     Names are compared without case and diacritics ("sedat onal" is "Sedat Önal"):
     any label, hidden label or meeting name, or a person's surname alone. A name
@@ -62,11 +63,7 @@ def resolve(text: str, names=None) -> Term:
             raise InputError(f"{text!r} is not an IRI: an IRI holds no spaces or any of <>\"{{}}|^`\\; "
                              "give a prefixed name such as res:russia, or a label")
         return Term.iri(iri)
-    if names is None:
-        from .search import open_index
-
-        names = open_index()
-    elif callable(names):  # opened only when a name is to be looked up
+    if callable(names):
         names = names()
     entities = names.entities_named(text)
     if len(entities) == 1:
@@ -80,7 +77,7 @@ def resolve(text: str, names=None) -> Term:
     raise NegativeResult(f"no entity is named {text!r}{hint}")
 
 
-def describe(sparql, text: str, names=None, most: int | None = None) -> Description:
+def describe(sparql, text: str, names, most: int | None = None) -> Description:
     """Describe the entity ``text`` names (see :func:`resolve`); with ``most``, at most that many
     properties and incoming links (a country at a million triples has twenty thousand)."""
     entity = resolve(text, names)

@@ -35,7 +35,7 @@ def format_for_path(path: str) -> str:
     return fmt
 
 
-def export_graph(fmt: str, reasoned: bool = False, project: Project | None = None) -> bytes:
+def export_graph(fmt: str, reasoned: bool = False, *, project: Project) -> bytes:
     """The graph (asserted, or with its OWL RL entailments) serialized as ``fmt``."""
     fmt = canonical_format(fmt)
     if fmt not in EXPORT_FORMATS:
@@ -102,7 +102,7 @@ BUNDLE_FILES = {
 }
 
 
-def write_bundle(directory, endpoint: str | None = None, project: Project | None = None) -> list[str]:
+def write_bundle(directory, endpoint: str | None = None, *, project: Project) -> list[str]:
     """Write a release: the graph (N-Quads, TriG), the reasoned graph, the ontology (Turtle,
     RDF/XML, and its pyLODE documentation), the shapes (Turtle, and their documentation), and a
     VoID/DCAT description. Returns the file names written."""

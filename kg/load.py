@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .blank_nodes import blank_node_digests, rename_blank_nodes
+from .project import Project
 from .remote import N_TRIPLES, Connection, RemoteSparql, check_address
 from .workspace import Workspace
 
@@ -104,7 +105,7 @@ def count_on_server(sparql: RemoteSparql) -> tuple[dict[str, int], int]:
 
 def load_into_server(endpoint: str, graph_store: str | None = None, replace: bool = False,
                      reasoned: bool = False, connection: Connection | None = None,
-                     progress: Callable[[str, int], None] | None = None, project=None,
+                     progress: Callable[[str, int], None] | None = None, *, project: Project,
                      sizes: Callable[[dict[str, int]], None] | None = None) -> LoadReport:
     """Upload the graph: each source's named graph, the ontology's, the merged default graph,
     and with ``reasoned`` the inferred triples in their own graph; then count what the server holds.

@@ -62,7 +62,7 @@ def _copy_blank_nodes(source, target, node) -> None:
             _copy_blank_nodes(source, target, triple[2])
 
 
-def ontology_html(project: Project | None = None, shapes_page: str = "shapes.html") -> str:
+def ontology_html(project: Project, shapes_page: str = "shapes.html") -> str:
     """The pyLODE documentation of the ontology, as a complete HTML page, linking to the shapes'
     documentation at ``shapes_page`` (beside it, as in the release)."""
     project = Workspace.of(project)
@@ -214,7 +214,7 @@ class ShapeEntry:
     node_constraints: tuple[NodeConstraint, ...]
 
 
-def shape_entries(project: Project | None = None) -> list[ShapeEntry]:
+def shape_entries(project: Project) -> list[ShapeEntry]:
     """Every node shape of ontology/shapes.ttl with its targets and constraints, in file order."""
     from rdflib import Graph
     from rdflib.namespace import RDF, SH
@@ -367,7 +367,7 @@ def _by_path(graph, nodes):
     return sorted(nodes, key=lambda node: _path(graph, graph.value(node, SH.path)))
 
 
-def shapes_html(project: Project | None = None, ontology_page: str = "ontology.html") -> str:
+def shapes_html(project: Project, ontology_page: str = "ontology.html") -> str:
     """The documentation of ontology/shapes.ttl, as a complete HTML page: every node shape once,
     with its targets and each property constraint (path, cardinality, datatype or class,
     other constraints, message, severity). ``ontology_page`` is where its link to the

@@ -14,7 +14,7 @@ from .text_index import SearchIndex, build_index
 from .workspace import Workspace
 
 
-def open_index(project: Project | None = None) -> SearchIndex:
+def open_index(project: Project) -> SearchIndex:
     """The search index of the current build (built first if need be), written again if it is missing or damaged."""
     from .build import ensure_built
     from .store import open_store
@@ -27,7 +27,7 @@ def open_index(project: Project | None = None) -> SearchIndex:
     return SearchIndex(ensure_built(project).search_index, rebuild)
 
 
-def search(text: str, kind: str | None = None, limit: int | None = 50, project: Project | None = None) -> Result:
+def search(text: str, kind: str | None = None, limit: int | None = 50, *, project: Project) -> Result:
     """Full-text search of the current build (see :meth:`SearchIndex.search`); no match is a NegativeResult."""
     result = open_index(project).search(text, kind, limit)
     if not result.rows:

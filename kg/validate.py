@@ -300,7 +300,7 @@ def _show(node) -> str:
 # The shipped graph
 # =============================================================================
 
-def validate_project(project: Project | None = None, use_cache: bool = True, engine=None) -> Report:
+def validate_project(project: Project, use_cache: bool = True, engine=None) -> Report:
     """Validate the shipped graph against the shapes, with the chosen validator.
 
     The findings are cached, keyed on the content of ontology/ and data/ and
@@ -337,7 +337,7 @@ def validate_project(project: Project | None = None, use_cache: bool = True, eng
     return report
 
 
-def validate_shipped(project: Project | None = None, sources_dir=None, keep_report_graph: bool = False) -> Report:
+def validate_shipped(project: Project, sources_dir=None, keep_report_graph: bool = False) -> Report:
     """The shipped graph against the shapes and the rules, and its quotes against ``sources_dir``."""
     from .store import open_sparql
 
@@ -485,12 +485,12 @@ def _read_new_file(path: Path):
     return graph, raw.decode("utf-8").removeprefix("\ufeff")
 
 
-def check_new_file(path: Path, project: Project | None = None, sources_dir: Path | None = None) -> Report:
+def check_new_file(path: Path, project: Project, sources_dir: Path | None = None) -> Report:
     """Everything a new file of facts must pass before it may be added."""
     return check_new_files([path], project, sources_dir)
 
 
-def check_new_files(paths: list[Path], project: Project | None = None,
+def check_new_files(paths: list[Path], project: Project,
                     sources_dir: Path | None = None) -> Report:
     """Everything new files of facts must pass to be added together (two rounds 23 in two files clash)."""
     from rdflib import Graph
@@ -879,7 +879,7 @@ def _line_of(text: str, spellings: list[str]) -> int | None:
 INBOUND_LIMIT = 2000  # links into one node fetched for the rules (a country may have thousands)
 
 
-def neighbourhood(new, project: Project | None = None) -> tuple[list, list]:
+def neighbourhood(new, project: Project) -> tuple[list, list]:
     """The part of the built graph that new facts (pyoxigraph Triples) can affect.
 
     Shapes look at a node's own triples and at the types of its values, so

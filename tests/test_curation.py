@@ -510,6 +510,7 @@ VALID = round_23_from_template
 @given(data=st.data())
 def test_random_corruptions_never_crash_and_never_change_data(data, shared_copy, tmp_path_factory):
     """Random bytes spliced into a valid file: a report or one KgError, never a crash."""
+    from kg.project import Project
     from kg.validate import check_new_file
 
     text = VALID().encode("utf-8")
@@ -521,7 +522,7 @@ def test_random_corruptions_never_crash_and_never_change_data(data, shared_copy,
     path.write_bytes(corrupted)
     before = data_snapshot(shared_copy)
     try:
-        check_new_file(path)
+        check_new_file(path, Project(shared_copy))
     except KgError as error:
         assert str(error) and "\n" not in str(error)
     assert data_snapshot(shared_copy) == before

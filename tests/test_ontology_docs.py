@@ -14,8 +14,8 @@ KINDS = {OWL.Class: "c", OWL.ObjectProperty: "op", OWL.DatatypeProperty: "dp", O
 
 
 @pytest.fixture(scope="module")
-def page():
-    return ontology_html()
+def page(project):
+    return ontology_html(project)
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +78,10 @@ SH = "http://www.w3.org/ns/shacl#"
 
 
 @pytest.fixture(scope="module")
-def shapes_page():
+def shapes_page(project):
     from kg.ontology_docs import shapes_html
 
-    return shapes_html()
+    return shapes_html(project)
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +180,7 @@ def test_making_the_pages_prints_nothing():
     import sys
 
     done = subprocess.run([sys.executable, "-c", "import logging\nfrom kg.ontology_docs import ontology_html, shapes_html\n"
-                           "ontology_html(); shapes_html(); logging.getLogger('kg').info('not shown')"],
+                           "from kg.workspace import Workspace\nhere = Workspace.from_environment()\n"
+                           "ontology_html(here); shapes_html(here); logging.getLogger('kg').info('not shown')"],
                           capture_output=True, text=True, timeout=300)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

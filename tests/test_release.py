@@ -141,10 +141,10 @@ def test_release_files_are_readable_as_the_umask_allows(umask, mode, tmp_path):
     assert modes == dict.fromkeys(modes, mode) and "shapes.html" in modes and len(modes) == 9
 
 
-def test_the_release_documents_the_shapes_beside_the_ontology(release):
+def test_the_release_documents_the_shapes_beside_the_ontology(release, project):
     from kg.ontology_docs import shapes_html
 
     page = (release / "shapes.html").read_text(encoding="utf-8")
-    assert page == shapes_html()
+    assert page == shapes_html(project)
     assert '<section class="shape" id="RoundShape">' in page and '<a href="ontology.html">' in page
     assert (release / "ontology.html").is_file()

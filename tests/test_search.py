@@ -105,7 +105,7 @@ def test_no_match_exits_1_and_an_unknown_class_2():
     assert unknown.stderr == "Error: --type: no class ap:Persn has instances with text; did you mean ap:Person or ap:Proposal or ap:Decision?\n"
 
 
-def test_the_library_returns_rows():
-    result = search("Akçapar", kind="ap:Person")
+def test_the_library_returns_rows(project):
+    result = search("Akçapar", kind="ap:Person", project=project)
     assert [row["entity"].display() for row in result.rows] == ["res:burak-akcapar"]
     assert result.rows[0]["text"].value == "Burak Akçapar"

@@ -111,11 +111,13 @@ def test_update_is_refused_before_reaching_the_server(loaded_server):
     assert result.stderr == "Error: updates are refused: kg answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)\n"
 
 
-def test_adding_without_replace_keeps_counts(oxigraph_server, tmp_path):
+def test_adding_without_replace_keeps_counts(oxigraph_server, project, tmp_path):
     """POST adds; loading the same graph twice leaves every count as it was (RDF graphs are sets)."""
     connection = Connection(timeout=60)
-    first = load_into_server(oxigraph_server.query_url, oxigraph_server.store_url, replace=True, connection=connection)
-    again = load_into_server(oxigraph_server.query_url, oxigraph_server.store_url, replace=False, connection=connection)
+    first = load_into_server(oxigraph_server.query_url, oxigraph_server.store_url, replace=True, connection=connection,
+                             project=project)
+    again = load_into_server(oxigraph_server.query_url, oxigraph_server.store_url, replace=False, connection=connection,
+                             project=project)
     assert again.on_server == first.on_server
     assert again.mismatches(replaced=False) == []
 

@@ -28,8 +28,8 @@ RESULT_TYPES = {
 GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld"}
 
 
-def create_app(project=None, sparql=None, limits: Limits | None = None):
-    """The Starlette application over the cached graph of ``project`` (this checkout by default);
+def create_app(project, sparql=None, limits: Limits | None = None):
+    """The Starlette application over the cached graph of ``project``;
     a query at /sparql within ``limits`` (the command line's default ones if not given)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware

@@ -55,7 +55,7 @@ RewriteRule ^(.+)$ $1.html [L]
 """
 
 
-def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, project=None, sparql=None) -> dict[str, int]:
+def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, *, project, sparql=None) -> dict[str, int]:
     """Write the static site into ``output``: a new or empty folder, or one an earlier run wrote, which
     is replaced whole (or left as it was if anything fails).
 
