@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError, NegativeResult
 from .files import write_atomically
@@ -20,6 +21,9 @@ from .prefixes import PREFIXES, shorten
 from .project import Project
 from .validate import Report, check_new_file, prefix_lines
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 # =============================================================================
 # Adding
@@ -48,11 +52,13 @@ def add_file(path: Path, project: Project, as_document: str | None = None,
         return _check_and_add(Path(path), project, as_document, dry_run, sources_dir)
 
 
-def _check_and_add(path: Path, project: Project, as_document, dry_run: bool, sources_dir) -> Addition:
+def _check_and_add(path: Path, project: Project, as_document: str | None, dry_run: bool,
+                   sources_dir: Path | None) -> Addition:
     report = check_new_file(path, project, sources_dir=sources_dir)
     if not report.conforms:
         raise CurationFailed(report, f"{path}: not added: {report.violations} error(s)")
     new = report.facts
+    assert new is not None  # a report on new files holds them
     target = _target_file(new, project, as_document)
     old_text = target.read_text(encoding="utf-8") if target.exists() else ""
     new_text, added = _appended_text(old_text, new, target, path, project)
@@ -74,7 +80,7 @@ class CurationFailed(NegativeResult):
         self.report = report
 
 
-def _target_file(new, project: Project, as_document: str | None) -> Path:
+def _target_file(new: Graph, project: Project, as_document: str | None) -> Path:
     """The data file of the one document the new facts cite (or --as-document)."""
     from rdflib.namespace import PROV, RDF
 
@@ -113,7 +119,7 @@ def _target_file(new, project: Project, as_document: str | None) -> Path:
     raise InputError(f"{document}: facts are kept per document, doc:NAME or src:NAME")
 
 
-def _appended_text(old_text: str, new, target: Path, source: Path, project: Project):
+def _appended_text(old_text: str, new: Graph, target: Path, source: Path, project: Project) -> tuple[str, Graph]:
     """The target's text with the new triples appended as Turtle blocks; existing text untouched."""
     from rdflib import Graph
 
@@ -139,7 +145,7 @@ def _appended_text(old_text: str, new, target: Path, source: Path, project: Proj
     return header.rstrip("\n") + addition, fresh
 
 
-def _facts_not_in(new, existing):
+def _facts_not_in(new: Graph, existing: Graph) -> Graph:
     """The triples of ``new`` that ``existing`` does not already state.
 
     A blank node (an evidence item) counts as already there when the same
@@ -165,7 +171,7 @@ def _facts_not_in(new, existing):
     return fresh
 
 
-def _without_blank_node_names(graph) -> Counter:
+def _without_blank_node_names(graph: Graph) -> Counter:
     """The graph's triples with each blank node replaced by what it states, recursively.
 
     Two parses of one text name their blank nodes differently but give the same
@@ -210,7 +216,7 @@ def _new_file_header(target: Path, project: Project) -> str:
             f"# Named graph: <{graph}>\n# Added with kg add; the source's text is not copied.\n# {'=' * 77}\n\n")
 
 
-def _verify_round_trip(old_text: str, new_text: str, added, target: Path) -> None:
+def _verify_round_trip(old_text: str, new_text: str, added: Graph, target: Path) -> None:
     """The written text must parse to exactly the old facts plus the added ones."""
     from rdflib import Graph
 

@@ -14,15 +14,22 @@ so "which document says this?" is a ``GRAPH ?g { ... }`` query.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
 
 from .errors import InputError
+from .formats import serialized
 from .namespace import DOC, ONTOLOGY_IRI, REFERENCE_GRAPH, SRC, bind_prefixes
 from .project import Project
 from .turtle import parse_turtle
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib.term import Node
 
 
 def graph_name_for(path: Path, project: Project) -> URIRef:
@@ -70,7 +77,7 @@ def load_shapes(project: Project) -> Graph:
     return bind_prefixes(parse_turtle(project.shapes_file))
 
 
-def to_oxigraph(triples) -> list:
+def to_oxigraph(triples: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
     """rdflib triples (a Graph, or tuples of terms) as pyoxigraph Triples.
 
     Triples with a literal subject, which owlrl derives and RDF does not
@@ -87,12 +94,12 @@ def to_oxigraph(triples) -> list:
         raise InputError(f"a term Oxigraph cannot store: {str(error).splitlines()[0]}") from None
 
 
-def to_rdflib(triples) -> Graph:
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
     """pyoxigraph Triples as an rdflib Graph with the project's prefixes."""
     import pyoxigraph as ox
 
     graph = bind_prefixes(Graph())
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+    graph.parse(data=serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     return graph
 
 
@@ -110,11 +117,12 @@ def read_sources(project: Project, parser: str = "oxigraph") -> dict:
     sources = {}
     for path in project.input_files():
         try:
+            triples: Iterable[ox.Triple | ox.Quad]
             if parser == "rdflib":
                 triples = to_oxigraph(parse_turtle(path))
             else:
                 triples = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
-            text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            text = serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
         except (SyntaxError, ValueError, OSError) as error:
             parse_turtle(path)  # rdflib's message names the line and what is wrong
             raise InputError(f"{path}: not valid Turtle: {str(error).splitlines()[0]}") from None

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import InputError, NegativeResult
 from .prefixes import INFERRED_GRAPH, PREFIXES, expand
 from .terms import Term
+
+if TYPE_CHECKING:
+    from .sparql import Sparql
+    from .text_index import SearchIndex
 
 
 @dataclass
@@ -44,7 +50,7 @@ class Description:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
 
 
-def resolve(text: str, names) -> Term:
+def resolve(text: str, names: SearchIndex | Callable[[], SearchIndex]) -> Term:
     """The entity a user means: an IRI, a prefixed name, or one of its ``names`` (a
     kg.search.SearchIndex, or a callable that opens one only when a name is to be looked up).
 
@@ -77,7 +83,8 @@ def resolve(text: str, names) -> Term:
     raise NegativeResult(f"no entity is named {text!r}{hint}")
 
 
-def describe(sparql, text: str, names, most: int | None = None) -> Description:
+def describe(sparql: Sparql, text: str, names: SearchIndex | Callable[[], SearchIndex],
+             most: int | None = None) -> Description:
     """Describe the entity ``text`` names (see :func:`resolve`); with ``most``, at most that many
     properties and incoming links (a country at a million triples has twenty thousand)."""
     entity = resolve(text, names)
@@ -122,5 +129,5 @@ def _show_value(term: Term) -> str:
     return term.display()
 
 
-def _select(sparql, body: str):
+def _select(sparql: Sparql, body: str) -> list[dict[str, Term]]:
     return sparql.query(body, prefixes=PREFIXES).rows

@@ -9,13 +9,15 @@ merged graph alone, each triple once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from itertools import chain
+from pathlib import Path
 
 from .blank_nodes import blank_node_digests, rename_blank_nodes
 from .errors import InputError
 from .files import write_atomically
-from .formats import canonical_format
+from .formats import canonical_format, serialized
 from .prefixes import PREFIXES
 from .project import Project
 from .store import open_store
@@ -43,7 +45,7 @@ def export_graph(fmt: str, reasoned: bool = False, *, project: Project) -> bytes
     view = open_store(project, reasoned=reasoned)
     if fmt in DATASET_FORMATS:
         # One graph at a time: its lines are let go of once read.
-        graphs = chain([("", view.graph_lines(""))],
+        graphs: Iterable[tuple[str, list[bytes]]] = chain([("", view.graph_lines(""))],
                        ((graph.value, view.graph_lines(graph.value)) for graph in view.named_graphs()))
     else:
         graphs = [("", view.graph_lines(""))]
@@ -63,9 +65,8 @@ def serialize_lines(lines: list[bytes], fmt: str) -> bytes:
     if fmt in ("nt", "nq"):
         return b"".join(lines)
     line_format = ox.RdfFormat.N_QUADS if fmt in DATASET_FORMATS else ox.RdfFormat.N_TRIPLES
-    return ox.serialize(ox.parse(b"".join(lines), format=line_format),
-                        format=getattr(ox.RdfFormat, EXPORT_FORMATS[fmt]),
-                        prefixes=PREFIXES if fmt in ("ttl", "trig", "rdfxml") else None)
+    return serialized(ox.parse(b"".join(lines), format=line_format), getattr(ox.RdfFormat, EXPORT_FORMATS[fmt]),
+                      prefixes=PREFIXES if fmt in ("ttl", "trig", "rdfxml") else None)
 
 
 def _stable_quad_lines(graphs: Iterable[tuple[str, list[bytes]]]) -> list[bytes]:
@@ -102,7 +103,7 @@ BUNDLE_FILES = {
 }
 
 
-def write_bundle(directory, endpoint: str | None = None, *, project: Project) -> list[str]:
+def write_bundle(directory: str | os.PathLike[str], endpoint: str | None = None, *, project: Project) -> list[str]:
     """Write a release: the graph (N-Quads, TriG), the reasoned graph, the ontology (Turtle,
     RDF/XML, and its pyLODE documentation), the shapes (Turtle, and their documentation), and a
     VoID/DCAT description. Returns the file names written."""
@@ -133,11 +134,12 @@ def _ontology_as(fmt: str, project: Project) -> bytes:
     """The ontology serialized as ``fmt``, the same bytes from the same ontology/."""
     import pyoxigraph as ox
 
-    triples = ox.serialize(ox.parse(path=str(project.ontology_file)), format=ox.RdfFormat.N_TRIPLES)
+    triples = serialized(ox.parse(path=str(project.ontology_file)), ox.RdfFormat.N_TRIPLES)
     return serialize_lines(_stable_quad_lines([("", triples.splitlines(True))]), fmt)
 
 
-def describe_dataset(files: list[str], endpoint: str | None, project: Project, directory=None) -> str:
+def describe_dataset(files: list[str], endpoint: str | None, project: Project,
+                     directory: Path | None = None) -> str:
     """A VoID and DCAT description of the dataset and the bundle's files, as Turtle.
 
     With the ``directory`` that holds the files, each distribution gets its

@@ -10,8 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .terms import Result, Term
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 # RDF formats are named as their files' extensions, in every command: ttl, nt, nq, trig, jsonld, rdfxml.
@@ -149,7 +154,17 @@ def _markdown(result: Result) -> str:
 
 # --- RDF for CONSTRUCT and DESCRIBE -------------------------------------------------
 
-def format_triples(triples, fmt: str) -> str:
+def serialized(statements: Iterable[ox.Triple] | Iterable[ox.Quad], rdf_format: ox.RdfFormat,
+               prefixes: dict[str, str] | None = None) -> bytes:
+    """pyoxigraph's serialization of ``statements`` as bytes (it returns None only when given a file)."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+    assert data is not None
+    return data
+
+
+def format_triples(triples: Iterable[tuple[Term, Term, Term]], fmt: str) -> str:
     """Triples of kg.terms terms as Turtle, N-Triples or JSON-LD (``fmt`` in any spelling)."""
     fmt = canonical_format(fmt)
     ntriples = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)

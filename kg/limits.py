@@ -14,9 +14,13 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import InputError
+
+T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 60.0
 # What a query may add to the process's memory unless the workspace says otherwise
@@ -44,7 +48,7 @@ def resident_bytes() -> int:
         return 0
 
 
-def run_within(work, limits: Limits | None, what: str = "the query"):
+def run_within(work: Callable[[], T], limits: Limits | None, what: str = "the query") -> T:
     """``work()``'s result, or LimitExceeded if it outlasts ``limits.timeout`` or outgrows ``limits.memory_mb``."""
     if limits is None:
         return work()
@@ -58,16 +62,16 @@ def run_within(work, limits: Limits | None, what: str = "the query"):
                             "(the memory bound, $KG_QUERY_MEMORY_MB); narrow it down (a LIMIT, fewer patterns)") from None
 
 
-def call_with_deadline(work, seconds: float):
+def call_with_deadline(work: Callable[[], T], seconds: float) -> T:
     """``work()``'s result, or TimeoutError once ``seconds`` have passed, however the work is blocked
     (a socket read that gets a byte a second never times out on its own)."""
     return _watched(work, seconds, None)
 
 
-def _watched(work, seconds: float, memory_bound: int | None):
+def _watched(work: Callable[[], T], seconds: float, memory_bound: int | None) -> T:
     outcome: dict = {}
 
-    def run():
+    def run() -> None:
         try:
             outcome["value"] = work()
         except BaseException as error:  # re-raised in the calling thread

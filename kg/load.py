@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,7 +178,7 @@ def skolem_iris(default_graph: Path) -> dict[bytes, bytes]:
         return {label: f"<{SKOLEM_BASE}{digest}>".encode() for label, digest in blank_node_digests(lines).items()}
 
 
-def _skolemized_chunks(dumped, path: Path, skolem: dict[bytes, bytes], size: int = 1 << 20) -> Iterator[bytes]:
+def _skolemized_chunks(dumped: Future, path: Path, skolem: dict[bytes, bytes], size: int = 1 << 20) -> Iterator[bytes]:
     """An N-Triples file in chunks of whole lines, their blank nodes replaced by skolem IRIs,
     read once the store has written it (``dumped`` is done)."""
     dumped.result()

@@ -10,17 +10,22 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .project import Project
 
 # How long a writer waits for another to finish before giving up with a reason.
 WAIT_SECONDS = 600.0
 
 
 @contextmanager
-def exclusive(path: Path, what: str, wait_seconds: float = WAIT_SECONDS):
+def exclusive(path: Path, what: str, wait_seconds: float = WAIT_SECONDS) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (a directory, or a file created if missing) while inside.
 
     ``what`` names the holder in the message given when the wait runs out.
@@ -47,6 +52,6 @@ def exclusive(path: Path, what: str, wait_seconds: float = WAIT_SECONDS):
         os.close(descriptor)  # closing lets go of the lock
 
 
-def data_lock(project, wait_seconds: float = WAIT_SECONDS):
+def data_lock(project: Project, wait_seconds: float = WAIT_SECONDS) -> AbstractContextManager[None]:
     """The lock every writer of data/ holds for the whole of check-then-write."""
     return exclusive(project.data_dir, "another kg add", wait_seconds)

@@ -1,6 +1,8 @@
 """The namespaces of astana-kg as rdflib Namespaces (prefix strings live in kg.prefixes)."""
 
-from rdflib import Namespace
+from typing import TypeVar
+
+from rdflib import Graph, Namespace
 
 from .prefixes import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, REFERENCE_GRAPH, shorten  # noqa: F401
 
@@ -12,7 +14,10 @@ SRC = Namespace(PREFIXES["src"])
 WD = Namespace(PREFIXES["wd"])
 
 
-def bind_prefixes(graph):
+AnyGraph = TypeVar("AnyGraph", bound=Graph)
+
+
+def bind_prefixes(graph: AnyGraph) -> AnyGraph:
     """Bind the project's prefixes on an rdflib graph, replacing rdflib's defaults."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, Namespace(namespace), override=True, replace=True)

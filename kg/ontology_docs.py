@@ -21,17 +21,23 @@ What pyLODE is given, and why:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
 
 from .prefixes import ONTOLOGY_IRI, PREFIXES
 from .project import Project
 from .workspace import Workspace
 
+if TYPE_CHECKING:
+    from rdflib import Graph, Literal
+    from rdflib.term import Node
+
 OWN_NAMESPACE = PREFIXES["ap"]
 
 
-def ontology_graph_for_docs(project: Project):
+def ontology_graph_for_docs(project: Project) -> Graph:
     """The ontology as pyLODE should see it: the header and the ap: terms (see the module's docstring)."""
     from rdflib import Graph, URIRef
 
@@ -50,7 +56,7 @@ def ontology_graph_for_docs(project: Project):
     return kept
 
 
-def _copy_blank_nodes(source, target, node) -> None:
+def _copy_blank_nodes(source: Graph, target: Graph, node: Node) -> None:
     """Copy what a blank node (an OWL restriction, a list) says, as deep as it goes."""
     from rdflib import BNode
 
@@ -134,7 +140,7 @@ def documented_terms(html: str) -> list[tuple[str, str]]:
 def _own_sections_class():
     from rdflib.namespace import OWL, RDF
 
-    OntPub = _import_pylode().OntPub
+    OntPub: Any = _import_pylode().OntPub  # pyLODE has no type hints
 
     class OwnSectionsOntPub(OntPub):
         """OntPub without the section that repeats the functional properties, and with each
@@ -233,15 +239,15 @@ def _subjects_in_file_order(text: str) -> dict[str, int]:
     return {SHAPES_NAMESPACE + name: number for number, name in enumerate(names)}
 
 
-def _shape_entry(graph, shape) -> ShapeEntry:
+def _shape_entry(graph: Graph, shape: Node) -> ShapeEntry:
     from rdflib.namespace import RDFS, SH, SKOS
 
     anchor = _local(shape)
     targets = (
-        [f"instances of {_show(graph, c)}" for c in sorted(graph.objects(shape, SH.targetClass))]
-        + [f"the node {_show(graph, n)}" for n in sorted(graph.objects(shape, SH.targetNode))]
-        + [f"subjects of {_show(graph, p)}" for p in sorted(graph.objects(shape, SH.targetSubjectsOf))]
-        + [f"objects of {_show(graph, p)}" for p in sorted(graph.objects(shape, SH.targetObjectsOf))]
+        [f"instances of {_show(graph, c)}" for c in _in_order(graph.objects(shape, SH.targetClass))]
+        + [f"the node {_show(graph, n)}" for n in _in_order(graph.objects(shape, SH.targetNode))]
+        + [f"subjects of {_show(graph, p)}" for p in _in_order(graph.objects(shape, SH.targetSubjectsOf))]
+        + [f"objects of {_show(graph, p)}" for p in _in_order(graph.objects(shape, SH.targetObjectsOf))]
         + ["the nodes a SPARQL query selects" for _ in graph.objects(shape, SH.target)])
     properties, anchors = [], set()
     for property_shape in _by_path(graph, graph.objects(shape, SH.property)):
@@ -261,7 +267,7 @@ def _shape_entry(graph, shape) -> ShapeEntry:
                       properties=tuple(properties), node_constraints=tuple(node_constraints))
 
 
-def _property_constraint(graph, shape_anchor: str, property_shape) -> PropertyConstraint:
+def _property_constraint(graph: Graph, shape_anchor: str, property_shape: Node) -> PropertyConstraint:
     from rdflib import URIRef
     from rdflib.namespace import SH
 
@@ -271,7 +277,8 @@ def _property_constraint(graph, shape_anchor: str, property_shape) -> PropertyCo
     else:
         anchor = shape_anchor + "-" + "-".join(
             part.split(":")[-1] for part in path.replace("|", " ").replace("/", " ").replace("^", "").split())
-    least, most = graph.value(property_shape, SH.minCount), graph.value(property_shape, SH.maxCount)
+    least = cast("Literal | None", graph.value(property_shape, SH.minCount))
+    most = cast("Literal | None", graph.value(property_shape, SH.maxCount))
     value_type = [_value_type(graph, property_shape)]
     alternatives = [_alternative_value_types(graph, choice) for choice in graph.objects(property_shape, SH["or"])]
     value_type += [" or ".join(types) for types in alternatives if types]
@@ -285,7 +292,11 @@ def _property_constraint(graph, shape_anchor: str, property_shape) -> PropertyCo
         message=_text(graph.value(property_shape, SH.message)), severity=_severity(graph, property_shape))
 
 
-def _value_type(graph, node) -> str:
+def _in_order(nodes: Iterable[Node]) -> list[Node]:
+    return sorted(nodes)  # type: ignore[type-var]  # rdflib's terms are ordered; its type hints do not say so
+
+
+def _value_type(graph: Graph, node: Node) -> str:
     """What a shape's values must be: a datatype (xsd:date), a class (class ap:Place), or ""."""
     from rdflib.namespace import SH
 
@@ -293,7 +304,7 @@ def _value_type(graph, node) -> str:
                      + [f"class {_show(graph, c)}" for c in graph.objects(node, SH["class"])])
 
 
-def _alternative_value_types(graph, choices) -> list[str]:
+def _alternative_value_types(graph: Graph, choices: Node) -> list[str]:
     """The value types of an sh:or whose every member says only that (xsd:date or xsd:gYear), else []."""
     from rdflib.collection import Collection
     from rdflib.namespace import SH
@@ -304,14 +315,14 @@ def _alternative_value_types(graph, choices) -> list[str]:
     return [_value_type(graph, member) for member in members]
 
 
-def _severity(graph, node) -> str:
+def _severity(graph: Graph, node: Node) -> str:
     from rdflib.namespace import SH
 
     severity = graph.value(node, SH.severity)
     return _local(severity) if severity is not None else DEFAULT_SEVERITY
 
 
-def _path(graph, path) -> str:
+def _path(graph: Graph, path: Node | None) -> str:
     """A SHACL path as SPARQL writes it: ap:a, ap:a | ap:b, ap:a / ap:b, ^ap:a, ap:a*."""
     from rdflib import BNode
     from rdflib.collection import Collection
@@ -328,7 +339,7 @@ def _path(graph, path) -> str:
     return " / ".join(_path(graph, step) for step in Collection(graph, path))  # a sequence
 
 
-def _show(graph, term) -> str:
+def _show(graph: Graph, term: Node | None) -> str:
     """A term as Turtle writes it in prefixed names: ap:Place, "en", 1, ( a b ), [ datatype xsd:date ]."""
     from rdflib import BNode, Literal
     from rdflib.collection import Collection
@@ -351,11 +362,11 @@ def _show(graph, term) -> str:
     return shorten(str(term))
 
 
-def _text(value) -> str:
+def _text(value: Node | None) -> str:
     return "" if value is None else str(value)
 
 
-def _local(term) -> str:
+def _local(term: Node) -> str:
     text = str(term)
     return text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
 

@@ -25,11 +25,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .files import write_atomically
 from .terms import Result, Term
+
+if TYPE_CHECKING:
+    from .queries import SavedQuery
+    from .sparql import Sparql
 
 FORMAT = 1
 
@@ -66,7 +72,8 @@ class PinnedAnswers:
             pass
 
 
-def pin_saved_queries(queries, sparql, pins: PinnedAnswers, progress=lambda message: None) -> list[str]:
+def pin_saved_queries(queries: Iterable[SavedQuery], sparql: Sparql, pins: PinnedAnswers,
+                      progress: Callable[[str], None] = lambda message: None) -> list[str]:
     """Answer every pinned saved query that has no pin yet, and pin it; return their names.
 
     Oxigraph evaluates a query without holding the GIL, so the queries run on
@@ -80,7 +87,7 @@ def pin_saved_queries(queries, sparql, pins: PinnedAnswers, progress=lambda mess
         return []
     progress(f"pinning the answers of {', '.join(query.name for query in due)}")
 
-    def pin(query) -> str | None:
+    def pin(query: SavedQuery) -> str | None:
         try:
             pins.write(query.text, sparql.query(query.text))
         except InputError:

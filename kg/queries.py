@@ -117,6 +117,7 @@ def parse_iri(value: str) -> str:
     """An IRI from ``<iri>``, ``http(s)://…``, a prefixed name, or a bare resource name."""
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
+    iri: str | None
     if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I):
         iri = value
     else:
@@ -174,7 +175,7 @@ class SavedQuery:
         return _insert_into_where(self.text, block, self.name)
 
 
-def _values_block(columns) -> str:
+def _values_block(columns: list[tuple[Parameter, list[Term]]]) -> str:
     """One VALUES block per parameter, so that several values of each multiply out."""
     return "".join(
         f"    VALUES ?{parameter.variable} {{ {' '.join(term.n3() for term in terms)} }}\n"
@@ -278,7 +279,7 @@ def _parse_header(text: str) -> dict:
     return header
 
 
-def _as_shown(kind: str, value, path: Path) -> str:
+def _as_shown(kind: str, value: object, path: Path) -> str:
     """A default or choice as kg shows it: an IRI as a prefixed name where one fits.
 
     The files give IRIs in full, since grlc pastes a value between < and >
@@ -293,8 +294,8 @@ def _as_shown(kind: str, value, path: Path) -> str:
         raise InputError(f"{path}: {value!r} is not an IRI ({error})") from None
 
 
-def _mapping_list(items) -> dict:
-    merged = {}
+def _mapping_list(items: object) -> dict:
+    merged: dict = {}
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
             merged.update(item)

@@ -24,10 +24,16 @@ vocabularies: stores reject some of them and the rest only add noise.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .prefixes import BASE
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -44,7 +50,8 @@ def _is_ours_iri(value: str) -> bool:
     return value.startswith(BASE) or value.startswith(SKOLEM)
 
 
-def keep_entailment(s, p, o) -> bool:
+def keep_entailment(s: ox.NamedNode | ox.BlankNode | ox.Triple, p: ox.NamedNode,
+                    o: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> bool:
     """Whether an inferred triple (pyoxigraph terms, blank nodes skolemized) is worth keeping."""
     import pyoxigraph as ox
 
@@ -55,7 +62,7 @@ def keep_entailment(s, p, o) -> bool:
     return not (p.value == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in _NOISE_TYPES)
 
 
-def skolemize(triples):
+def skolemize(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples with each blank node replaced by an IRI, so that no reasoner renames it."""
     import pyoxigraph as ox
 
@@ -68,7 +75,7 @@ def skolemize(triples):
             if isinstance(t.subject, blank) or isinstance(t.object, blank) else t for t in triples]
 
 
-def unskolemize(triples):
+def unskolemize(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     import pyoxigraph as ox
 
     def skolem(term):
@@ -81,7 +88,7 @@ def unskolemize(triples):
             for t in triples]
 
 
-def infer(triples, reasoner: str = "owlrl"):
+def infer(triples: Iterable[ox.Triple], reasoner: str = "owlrl") -> list[ox.Triple]:
     """The kept entailments of ``triples`` (pyoxigraph Triples) by the named reasoner, in no set order."""
     if reasoner not in REASONERS:
         raise InputError(f"unknown reasoner {reasoner!r}; use one of {', '.join(REASONERS)}")
@@ -102,11 +109,11 @@ def infer(triples, reasoner: str = "owlrl"):
 class Closure:
     """The asserted rdflib Graph and its OWL RL closure (for callers that hold rdflib graphs)."""
 
-    asserted: object
-    closure: object
+    asserted: Graph
+    closure: Graph
 
 
-def owl_rl_closure(asserted) -> Closure:
+def owl_rl_closure(asserted: Graph) -> Closure:
     """Expand a copy of the rdflib graph ``asserted`` to its OWL RL closure (the input is left as it is)."""
     import owlrl
     from rdflib import Graph
@@ -192,7 +199,7 @@ class _Schema:
     restrictions: list  # (restriction, property, class or None for owl:Thing)
 
 
-def _check_supported(used: set, statements) -> None:
+def _check_supported(used: set, statements: list[str]) -> None:
     """Refuse an OWL term the rules do not implement; ``used``: the predicates and types, as text."""
     # An OWL term counts as used where it is a predicate or a type, not where it is only named.
     for term in used:
@@ -273,12 +280,12 @@ _RESTRICTION_TEXT = {f"<{OWL}onProperty>", f"<{OWL}someValuesFrom>"}
 _TYPE_TEXT, _SAME_AS_TEXT = f"<{RDF_TYPE}>", f"<{SAME_AS}>"
 
 
-def statement(triple) -> str:
+def statement(triple: ox.Triple) -> str:
     """A pyoxigraph Triple as an N-Triples statement without its final " ." (the form the rules read)."""
     return f"{triple.subject} {triple.predicate} {triple.object}"
 
 
-def parse_statements(statements):
+def parse_statements(statements: Iterable[str]) -> list[ox.Triple]:
     """N-Triples statements (without the final " .") as pyoxigraph Triples, blank node labels kept."""
     import pyoxigraph as ox
 
@@ -286,7 +293,7 @@ def parse_statements(statements):
     return [quad.triple for quad in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
 
 
-def _term_text(term) -> str:
+def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     """A schema term as the rules' text, a skolemized blank node back to a blank node."""
     import pyoxigraph as ox
 
@@ -295,7 +302,7 @@ def _term_text(term) -> str:
     return str(term)
 
 
-def infer_statements(statements, reasoner: str = "rules") -> list[str]:
+def infer_statements(statements: Iterable[str], reasoner: str = "rules") -> list[str]:
     """The kept entailments of N-Triples statements (see :func:`statement`), as statements.
 
     The build uses this form: it has Oxigraph parse the sources to text and
@@ -307,7 +314,7 @@ def infer_statements(statements, reasoner: str = "rules") -> list[str]:
     return [statement(t) for t in infer(parse_statements(statements), reasoner)]
 
 
-def _rules_inferred(statements) -> list[str]:
+def _rules_inferred(statements: Iterable[str]) -> list[str]:
     """The rules' kept entailments of N-Triples statements, by semi-naive forward chaining."""
     statements = statements if isinstance(statements, list) else list(statements)
     codes = _Codes()
@@ -448,7 +455,7 @@ def _rules_inferred(statements) -> list[str]:
     return _kept_statements(codes, derived, type_id, same_id)
 
 
-def _kept_statements(codes, keys, type_id: int, same_id: int) -> list[str]:
+def _kept_statements(codes: _Codes, keys: Iterable[int], type_id: int, same_id: int) -> list[str]:
     """The derived keys worth keeping (see keep_entailment) as N-Triples statements."""
     terms, ours, mask = codes.terms, codes.ours, codes.MASK
     noise = {codes.ids[f"<{t}>"] for t in _NOISE_TYPES if f"<{t}>" in codes.ids}

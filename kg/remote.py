@@ -20,6 +20,7 @@ import re
 import secrets
 import time
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .errors import InputError
@@ -51,7 +52,7 @@ class Connection:
     credentials: Credentials = field(default_factory=Credentials)
     _digest: dict = field(default_factory=dict, compare=False, repr=False)  # (host, port) -> challenge
 
-    def request(self, method: str, url: str, body=None, headers: dict | None = None,
+    def request(self, method: str, url: str, body: bytes | Iterable[bytes] | None = None, headers: dict | None = None,
                 shown: str | None = None) -> tuple[str, bytes]:
         """Send one request, retrying on connection failures and 5xx; return (content type, body).
 
@@ -94,7 +95,8 @@ class Connection:
         tries = f" (after {attempt + 1} tries)" if attempt else ""
         raise RemoteError(last_problem + tries)
 
-    def _authorized(self, method, url, data, headers, credentials):
+    def _authorized(self, method: str, url: str, data: bytes | Iterable[bytes] | None, headers: dict[str, str],
+                    credentials: tuple[str, str] | None) -> tuple[int, str, http.client.HTTPMessage, bytes]:
         """One exchange, answering the server's Digest challenge if it sends one.
 
         Virtuoso answers a Basic attempt with a bare 401; asked again without
@@ -123,7 +125,8 @@ class Connection:
                 break
         return status, reason, answer_headers, answer
 
-    def _exchange(self, method, url, data, headers, redirects: int = 3):
+    def _exchange(self, method: str, url: str, data: bytes | Iterable[bytes] | None, headers: dict[str, str],
+                  redirects: int = 3) -> tuple[int, str, http.client.HTTPMessage, bytes]:
         """One HTTP request and its answer: (status, reason, headers, body).
 
         A server that answers before it has read the whole body (an error, an
@@ -132,7 +135,7 @@ class Connection:
         """
         parts = urllib.parse.urlsplit(url)
         kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        connection = kind(parts.hostname, parts.port, timeout=self.timeout)
+        connection = kind(parts.hostname or "", parts.port, timeout=self.timeout)  # check_address saw a host
         path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
         try:
             try:
@@ -162,7 +165,8 @@ def _parse_challenge(header: str) -> dict:
     return found
 
 
-def _digest_authorization(challenge: dict, method: str, parts, credentials: tuple[str, str]) -> str:
+def _digest_authorization(challenge: dict, method: str, parts: urllib.parse.SplitResult,
+                          credentials: tuple[str, str]) -> str:
     """An RFC 7616 Digest answer (MD5 or SHA-256, qop=auth, or RFC 2069 without qop)."""
     algorithm = challenge.get("algorithm", "MD5")
     digest = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}.get(algorithm.upper().removesuffix("-SESS"))

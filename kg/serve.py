@@ -93,6 +93,7 @@ def start_oxigraph(location: Path, port: int | None = None, wait_seconds: float 
     deadline = time.monotonic() + wait_seconds
     while True:
         if process.poll() is not None:
+            assert process.stderr is not None  # stderr=PIPE
             message = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
             raise InputError(f"oxigraph could not start on port {port}: {message[-1] if message else 'no message'}")
         try:

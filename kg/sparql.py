@@ -11,10 +11,18 @@ the merge of all named graphs (see kg.build), and both refuse updates.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import InputError, StoreDamaged, is_damage
 from .prefixes import sparql_prologue
-from .terms import Result, from_oxigraph, from_rdflib
+from .terms import Result, Term, from_oxigraph, from_rdflib
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph, Variable
+
+    from .limits import Limits
+    from .view import GraphView
 
 READ_ONLY = "updates are refused: kg answers queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)"
 NO_SERVICE = ("the query has a SERVICE clause, which would reach out to another server; "
@@ -25,6 +33,20 @@ NO_SERVICE = ("the query has a SERVICE clause, which would reach out to another 
 _SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
 _STRINGS_IRIS_COMMENTS = re.compile(r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
                                     r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*")
+
+
+class Sparql(Protocol):
+    """What answers SPARQL queries: OxigraphSparql, RdflibSparql, kg.remote.RemoteSparql."""
+
+    def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result: ...
+
+
+class PinnedStore(Protocol):
+    """Where the answers of pinned queries are kept (kg.pinned.PinnedAnswers)."""
+
+    def read(self, text: str) -> Result | None: ...
+
+    def write(self, text: str, result: Result) -> None: ...
 
 
 def uses_service(text: str) -> bool:
@@ -39,7 +61,8 @@ class OxigraphSparql:
     is refused before anything runs unless ``allow_service``.
     """
 
-    def __init__(self, store, pinned=None, limits=None, allow_service: bool = False):
+    def __init__(self, store: GraphView | ox.Store, pinned: PinnedStore | None = None, limits: Limits | None = None,
+                 allow_service: bool = False):
         self.store = store
         self.pinned = pinned
         self.limits = limits
@@ -87,10 +110,10 @@ class OxigraphSparql:
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             columns = list(enumerate(variables))
-            converted = {}  # a large answer repeats its terms: convert each one once
+            converted: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Term] = {}  # a large answer repeats its terms: convert each one once
             rows = []
             for solution in answer:
-                row = {}
+                row: dict[str, Term] = {}
                 for index, name in columns:
                     value = solution[index]
                     if value is not None:
@@ -158,7 +181,7 @@ def _parses_as_update(text: str, prefixes: dict[str, str]) -> bool:
 class RdflibSparql:
     """Queries an rdflib Dataset (or Graph) with rdflib's SPARQL engine."""
 
-    def __init__(self, graph):
+    def __init__(self, graph: Graph):
         self.graph = graph
 
     def query(self, text: str, prefixes: dict[str, str] | None = None, pin: bool = False) -> Result:
@@ -179,21 +202,21 @@ class RdflibSparql:
         if answer.type == "ASK":
             return Result(form="ask", boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":
-            variables = [str(v) for v in answer.vars]
+            variables = [str(v) for v in answer.vars or []]
             rows = []
             for binding in answer.bindings:
-                row = {}
+                row: dict[str, Term] = {}
                 for name in variables:
                     term = from_rdflib(binding.get(_variable(name)))
                     if term is not None:
                         row[name] = term
                 rows.append(row)
             return Result(form="select", variables=variables, rows=rows)
-        triples = [tuple(from_rdflib(x) for x in triple) for triple in answer.graph]
+        triples = [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in answer.graph or ()]
         return Result(form="graph", triples=triples)
 
 
-def _variable(name):
+def _variable(name: str) -> Variable:
     from rdflib import Variable
 
     return Variable(name)

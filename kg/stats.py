@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .prefixes import INFERRED_GRAPH, PREFIXES
+
+if TYPE_CHECKING:
+    from .sparql import Sparql
 
 
 @dataclass
@@ -25,7 +29,7 @@ class Stats:
         return "\n".join(lines) + "\n"
 
 
-def graph_stats(sparql) -> Stats:
+def graph_stats(sparql: Sparql) -> Stats:
     """Statistics of the graph ``sparql`` answers over (reasoned or not)."""
     def select(body):
         return sparql.query(body, prefixes=PREFIXES).rows

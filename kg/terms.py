@@ -8,8 +8,13 @@ output format and every comparison between them works the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, overload
 
 from .prefixes import shorten
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib.term import Node
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -79,7 +84,11 @@ class Result:
 
 # --- conversion from the libraries' own term types -------------------------------
 
-def from_oxigraph(term) -> Term | None:
+@overload
+def from_oxigraph(term: None) -> None: ...
+@overload
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term: ...
+def from_oxigraph(term: Any) -> Term | None:  # told apart by class name, as from_rdflib must be
     if term is None:
         return None
     kind = type(term).__name__
@@ -92,7 +101,11 @@ def from_oxigraph(term) -> Term | None:
     raise ValueError(f"unsupported term {term!r}")
 
 
-def from_rdflib(term) -> Term | None:
+@overload
+def from_rdflib(term: None) -> None: ...
+@overload
+def from_rdflib(term: Node) -> Term: ...
+def from_rdflib(term: Any) -> Term | None:  # by class name: importing rdflib here would slow every command
     if term is None:
         return None
     kind = type(term).__name__

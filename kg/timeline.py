@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from .prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from .sparql import Sparql
 
 VENUE_COLOURS = {"Astana": "#1f6fb4", "Nur-Sultan": "#2a9d8f", "Sochi": "#e76f51"}
 OBSERVERS = [("united-nations", "UN"), ("jordan", "Jordan"), ("united-states", "United States"),
@@ -28,7 +32,7 @@ class RoundMark:
     boycotts: set[str] = field(default_factory=set)
 
 
-def rounds_for_timeline(sparql) -> list[RoundMark]:
+def rounds_for_timeline(sparql: Sparql) -> list[RoundMark]:
     """The rounds with a start date, their venue name at the time, observers and boycotts."""
     rows = sparql.query("""
         SELECT ?number ?start ?venueName ?observer ?boycott WHERE {

@@ -19,14 +19,25 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, KgError
+from .formats import serialized
 from .prefixes import PREFIXES, shorten
 from .project import Project
 from .queries import _parse_header
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
+    from rdflib.term import Node
+
+    from .engine import Engine
+    from .sparql import OxigraphSparql, Sparql
 
 MAX_FILE_BYTES = 5_000_000
 _ONTOLOGY_NAMESPACES = (PREFIXES["ap"], PREFIXES["aps"])
@@ -52,7 +63,7 @@ class Finding:
     shape: str = ""  # the shape that reported it, or "" when no shape did
     component: str = ""  # the SHACL constraint component, e.g. "sh:MinCountConstraintComponent"
     location: str = ""  # file:line in a new file (or the document a quote cites); "" in the shipped graph's SHACL report
-    focus_node: object = field(default=None, compare=False, repr=False)  # the rdflib term, when known
+    focus_node: Node | None = field(default=None, compare=False, repr=False)  # the rdflib term, when known
 
     @property
     def level(self) -> str:
@@ -89,9 +100,9 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     failed_rules: list = field(default_factory=list)  # CheckResult of the rules that found rows
-    report_graph: object = None  # the sh:ValidationReport as an rdflib Graph, when computed
+    report_graph: Graph | None = None  # the sh:ValidationReport, when computed
     new_files: bool = False
-    facts: object = None  # the new files' triples, as parsed for the check
+    facts: Graph | None = None  # the new files' triples, as parsed for the check
 
     @property
     def conforms(self) -> bool:
@@ -143,7 +154,7 @@ class Report:
 # SHACL
 # =============================================================================
 
-def validate_graph(data, shapes, validator: str = "pyshacl") -> Report:
+def validate_graph(data: Graph | str, shapes: Graph, validator: str = "pyshacl") -> Report:
     """Validate one graph (already merged: ontology + facts) against a shapes graph.
 
     ``data`` is an rdflib Graph, or for ``pyshacl-turbo`` also N-Triples text,
@@ -160,10 +171,10 @@ def validate_graph(data, shapes, validator: str = "pyshacl") -> Report:
     return Report(findings=sorted(_findings(report_graph, shapes)), report_graph=report_graph)
 
 
-_OPTIONS = {"inference": "none", "advanced": True, "allow_warnings": True}
+_OPTIONS: dict[str, Any] = {"inference": "none", "advanced": True, "allow_warnings": True}
 
 
-def _turbo_report(data, shapes):
+def _turbo_report(data: Graph | str, shapes: Graph) -> Graph:
     """pyshacl-turbo's report graph; N-Triples text is validated in two threads, half the shapes each.
 
     Turbo's Rust engine lets go of the GIL, so on two cores the halves run
@@ -182,9 +193,10 @@ def _turbo_report(data, shapes):
     if not isinstance(data, str):
         return _checked(validate(data, shacl_graph=shapes, **_OPTIONS))
     names = sorted(str(shape) for shape in set(shapes.subjects(RDF.type, SH.NodeShape)))
-    reports, errors = [], []
+    reports: list[Graph] = []
+    errors: list[Exception] = []
 
-    def run(half):
+    def run(half: list[str]) -> None:
         try:
             reports.append(_checked(validate(Input(data, "nt", None, {}), shacl_graph=shapes,
                                              use_shapes=half, **_OPTIONS)))
@@ -201,7 +213,7 @@ def _turbo_report(data, shapes):
     return _one_report(reports)
 
 
-def _checked(outcome):
+def _checked(outcome: tuple) -> Graph:
     """The report graph of a validate() call; pySHACL-style APIs return a failure instead of raising."""
     from rdflib import Graph
 
@@ -211,13 +223,14 @@ def _checked(outcome):
     return report_graph
 
 
-def _one_report(reports):
+def _one_report(reports: list[Graph]) -> Graph:
     """Several SHACL report graphs as one: one sh:ValidationReport holding every result."""
     from rdflib import Literal
     from rdflib.namespace import RDF, SH, XSD
 
     merged = reports[0]
     report = merged.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert report is not None  # every SHACL report graph holds one
     for other in reports[1:]:
         other_report = other.value(predicate=RDF.type, object=SH.ValidationReport)
         for triple in other:
@@ -230,7 +243,7 @@ def _one_report(reports):
     return merged
 
 
-def _findings(report, shapes):
+def _findings(report: Graph, shapes: Graph) -> Iterator[Finding]:
     from rdflib.namespace import RDF, SH
 
     for result in report.subjects(RDF.type, SH.ValidationResult):
@@ -249,7 +262,7 @@ def _findings(report, shapes):
 _IRI = re.compile(r"<?(https?://[^\s<>\"]+)>?")
 
 
-def _shape_name(shapes, shape) -> str:
+def _shape_name(shapes: Graph, shape: Node | None) -> str:
     """A shape's name; an anonymous property shape is named by the node shape that holds it."""
     from rdflib import BNode
     from rdflib.namespace import SH
@@ -261,7 +274,7 @@ def _shape_name(shapes, shape) -> str:
     return _show(shape)
 
 
-def _show_path(graph, path) -> str:
+def _show_path(graph: Graph, path: Node | None) -> str:
     """A SHACL property path in SPARQL's notation: ``ap:a|ap:b``, ``^ap:a``, ``ap:a/ap:b``."""
     from rdflib import BNode
     from rdflib.collection import Collection
@@ -280,11 +293,11 @@ def _show_path(graph, path) -> str:
     return "[ ]"
 
 
-def _local(iri) -> str:
+def _local(iri: Node | None) -> str:
     return str(iri).rsplit("#", 1)[-1] if iri is not None else "Violation"
 
 
-def _show(node) -> str:
+def _show(node: Node | None) -> str:
     from rdflib import BNode, Literal
 
     if node is None:
@@ -300,7 +313,7 @@ def _show(node) -> str:
 # The shipped graph
 # =============================================================================
 
-def validate_project(project: Project, use_cache: bool = True, engine=None) -> Report:
+def validate_project(project: Project, use_cache: bool = True, engine: Engine | None = None) -> Report:
     """Validate the shipped graph against the shapes, with the chosen validator.
 
     The findings are cached, keyed on the content of ontology/ and data/ and
@@ -323,6 +336,7 @@ def validate_project(project: Project, use_cache: bool = True, engine=None) -> R
             pass  # not the findings of this code: validated again
     from .dataset import load_shapes  # rdflib: only when there is work to do
 
+    data: Graph | str
     if engine.validator == "pyshacl-turbo":
         from .dataset import asserted_text
 
@@ -337,7 +351,7 @@ def validate_project(project: Project, use_cache: bool = True, engine=None) -> R
     return report
 
 
-def validate_shipped(project: Project, sources_dir=None, keep_report_graph: bool = False) -> Report:
+def validate_shipped(project: Project, sources_dir: Path | None = None, keep_report_graph: bool = False) -> Report:
     """The shipped graph against the shapes and the rules, and its quotes against ``sources_dir``."""
     from .store import open_sparql
 
@@ -387,7 +401,7 @@ class Check:
 @dataclass
 class CheckResult:
     check: Check
-    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (entity, property, value), displayed
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # (entity, property, value), displayed
 
     @property
     def passed(self) -> bool:
@@ -413,7 +427,7 @@ def load_checks(directory: Path) -> list[Check]:
     return [read_check(path) for path in sorted(directory.glob("*.rq"))]
 
 
-def run_checks(sparql, checks: list[Check]) -> list[CheckResult]:
+def run_checks(sparql: Sparql, checks: list[Check]) -> list[CheckResult]:
     """Run every check through ``sparql`` (kg.sparql or kg.remote); rows as displayed terms, sorted."""
     results = []
     for check in checks:
@@ -467,12 +481,12 @@ def format_report(results: list[CheckResult], fmt: str) -> str:
 # New files, checked with the part of the graph around them
 # =============================================================================
 
-def read_new_file(path: Path):
+def read_new_file(path: Path) -> Graph:
     """Parse a curator's file; a file that is not a regular file, too large, empty, not UTF-8 or not Turtle is an InputError."""
     return _read_new_file(path)[0]
 
 
-def _read_new_file(path: Path):
+def _read_new_file(path: Path) -> tuple[Graph, str]:
     """A curator's file as its triples and its text (without a byte-order mark)."""
     from .files import read_regular_file
     from .turtle import parse_turtle
@@ -553,21 +567,21 @@ def check_new_files(paths: list[Path], project: Project,
     return report
 
 
-def _shapes_input(triples, graph, validator: str):
+def _shapes_input(triples: list[ox.Triple], graph: Graph | Callable[[], Graph], validator: str) -> Graph | str:
     """What the validator reads: pyshacl-turbo parses N-Triples text itself, faster than rdflib builds a
     Graph (seconds for a file of 100k triples); pySHACL gets ``graph``, an rdflib Graph or a function
     that makes it. The text keeps rdflib's blank-node labels, so the findings name the file's nodes."""
     if validator == "pyshacl-turbo":
         import pyoxigraph as ox
 
-        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        return serialized(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
     return graph() if callable(graph) else graph
 
 
 MAX_NESTING = 8  # levels of blank nodes under a node: an evidence item is one
 
 
-def _structure_problems(new, locator) -> list[Finding]:
+def _structure_problems(new: Graph, locator: Locator) -> list[Finding]:
     """RDF lists and blank nodes nested deep, found in time linear in the file.
 
     No property of the ontology takes a list, and facts nest blank nodes one
@@ -577,7 +591,8 @@ def _structure_problems(new, locator) -> list[Finding]:
 
     problems = []
     for head in sorted({s for s in new.subjects(RDF.first, None) if (None, RDF.rest, s) not in new}, key=str):
-        length, cell, seen = 0, head, set()
+        length, seen = 0, set()
+        cell: Node | None = head
         while cell is not None and cell != RDF.nil and cell not in seen:
             seen.add(cell)
             length += 1
@@ -587,7 +602,8 @@ def _structure_problems(new, locator) -> list[Finding]:
                                         "list: state each value in a triple of its own"))
     if problems:
         return problems
-    deepest, depth = None, 0
+    deepest: Node | None = None
+    depth = 0
     for node in {o for o in new.objects() if _is_blank(o)}:
         levels = locator.anchor(node)[2]
         if levels > depth:
@@ -599,37 +615,37 @@ def _structure_problems(new, locator) -> list[Finding]:
     return problems
 
 
-def _sharing_a_value(graph, new) -> set:
+def _sharing_a_value(graph: Graph, new: Graph) -> set:
     """Existing nodes with the same literal value of a property as a new node (uniqueness checks)."""
     from rdflib import Literal
 
     return {s for _, p, o in new if isinstance(o, Literal) for s in graph.subjects(p, o)}
 
 
-def _is_literal(node) -> bool:
+def _is_literal(node: object) -> bool:
     from rdflib import Literal
 
     return isinstance(node, Literal)
 
 
-def _declared_terms(ontology) -> dict[str, list[str]]:
+def _declared_terms(ontology: Graph) -> dict[str, list[str]]:
     """The ontology's declared classes and properties, as prefixed names."""
     from rdflib.namespace import OWL, RDF
 
-    def names(*kinds):
+    def names(*kinds: Node) -> list[str]:
         return sorted({shorten(str(s)) for kind in kinds for s in ontology.subjects(RDF.type, kind)
                        if not _is_blank(s)})
     return {"class": names(OWL.Class),
             "property": names(OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)}
 
 
-def _is_blank(node) -> bool:
+def _is_blank(node: object) -> bool:
     from rdflib import BNode
 
     return isinstance(node, BNode)
 
 
-def _plain_words(finding, declared: dict[str, list[str]]) -> str:
+def _plain_words(finding: Finding, declared: dict[str, list[str]]) -> str:
     """The finding as a sentence: property, offending value, what was expected, and a suggestion."""
     text = finding.message
     undeclared = re.match(r"^(\S+) is not a (property|class) declared in the ontology", text)
@@ -643,7 +659,7 @@ def _plain_words(finding, declared: dict[str, list[str]]) -> str:
     return f"{where}{value}{text}"
 
 
-def _schema_statements(new, before, locator) -> list[Finding]:
+def _schema_statements(new: Graph, before: Graph, locator: Locator) -> list[Finding]:
     """A facts file states facts about resources; it may not carry schema.
 
     Refused: statements about ontology terms or any other vocabulary's terms
@@ -692,7 +708,7 @@ def _schema_statements(new, before, locator) -> list[Finding]:
     return problems
 
 
-def _unsupported_subjects(new, locator) -> list[Finding]:
+def _unsupported_subjects(new: Graph, locator: Locator) -> list[Finding]:
     """Every node the new file states facts about must carry evidence in the file itself.
 
     Otherwise a fact would borrow the evidence an existing node already has,
@@ -721,7 +737,7 @@ def _unsupported_subjects(new, locator) -> list[Finding]:
     return problems
 
 
-def _new_rule_failures(after, project: Project, reasoner: str):
+def _new_rule_failures(after: list[ox.Triple], project: Project, reasoner: str) -> list[CheckResult]:
     """The rule violations the new facts bring: those around them, less those the built graph has."""
     from dataclasses import replace
 
@@ -735,7 +751,7 @@ def _new_rule_failures(after, project: Project, reasoner: str):
     return failures
 
 
-def _built_rule_rows(project: Project, checks) -> set:
+def _built_rule_rows(project: Project, checks: list[Check]) -> set:
     """The rule violations of the built graph, computed once per build and kept beside it."""
     from .build import ensure_built
     from .store import open_sparql
@@ -751,7 +767,7 @@ def _built_rule_rows(project: Project, checks) -> set:
     return {(name, tuple(row)) for name, row in rows}
 
 
-def _closure_sparql(triples, reasoner: str):
+def _closure_sparql(triples: list[ox.Triple], reasoner: str) -> OxigraphSparql:
     """SPARQL over the triples (pyoxigraph Triples) and their OWL RL entailments."""
     import pyoxigraph as ox
 
@@ -764,7 +780,8 @@ def _closure_sparql(triples, reasoner: str):
     return OxigraphSparql(store)
 
 
-def quote_problems(graph, sources_dir: Path, only=None, locator=None) -> list[Finding]:
+def quote_problems(graph: Graph, sources_dir: Path, only: Graph | None = None,
+                   locator: Locator | None = None) -> list[Finding]:
     """Quotes that do not occur (white space aside) in the text of the document they cite."""
     from rdflib.namespace import DCTERMS, PROV
 
@@ -799,12 +816,12 @@ def _normalise(text: str) -> str:
 class Locator:
     """Finds the line where a node's statements stand: in the new files, else in data/."""
 
-    def __init__(self, files: list[tuple[Path, str]], graph, project: Project):
+    def __init__(self, files: list[tuple[Path, str]], graph: Graph, project: Project):
         self.files, self.graph, self.project = files, graph, project
         self.path = files[0][0]  # named when no line is found
         self.bindings = [(p, str(ns)) for p, ns in graph.namespaces() if p]
 
-    def anchor(self, node):
+    def anchor(self, node: Node | None) -> tuple[Node | None, Node | None, int]:
         """The nearest IRI a blank node hangs from: (that IRI or None, the property into the node, levels)."""
         seen, levels, property_in = {node}, 0, None
         while _is_blank(node):
@@ -816,7 +833,7 @@ class Locator:
             seen.add(node)
         return node, property_in, levels
 
-    def name(self, node) -> str:
+    def name(self, node: Node | None) -> str:
         """A short name: the IRI, or a blank node by the IRI it hangs from (never a chain of them)."""
         if not _is_blank(node):
             return shorten(str(node))
@@ -827,7 +844,7 @@ class Locator:
             return f"[ ] (the {shorten(str(property_in))} of {shorten(str(owner))})"
         return f"[ ] (the {shorten(str(property_in))} of a [ ] {levels - 1} level(s) under {shorten(str(owner))})"
 
-    def where(self, node) -> str:
+    def where(self, node: Node | None) -> str:
         if _is_blank(node):
             node = self.anchor(node)[0]
             if node is None:
@@ -842,13 +859,13 @@ class Locator:
                 return f"{data_file.relative_to(self.project.root)}:{line}"
         return str(self.path)
 
-    def _data_texts(self):
+    def _data_texts(self) -> list[tuple[Path, str]]:
         if not hasattr(self, "_texts"):  # read once, however many findings are located
             self._texts = [(path, path.read_text(encoding="utf-8")) for path in self.project.data_files()]
         return self._texts
 
     @staticmethod
-    def _spellings(iri: str, bindings) -> list[str]:
+    def _spellings(iri: str, bindings: list[tuple[str, str]]) -> list[str]:
         names = [f"<{iri}>"]
         for prefix, namespace in bindings:
             if iri.startswith(namespace) and iri != namespace:
@@ -879,7 +896,7 @@ def _line_of(text: str, spellings: list[str]) -> int | None:
 INBOUND_LIMIT = 2000  # links into one node fetched for the rules (a country may have thousands)
 
 
-def neighbourhood(new, project: Project) -> tuple[list, list]:
+def neighbourhood(new: list[ox.Triple], project: Project) -> tuple[list[ox.Triple], list[ox.Triple]]:
     """The part of the built graph that new facts (pyoxigraph Triples) can affect.
 
     Shapes look at a node's own triples and at the types of its values, so
@@ -913,9 +930,9 @@ def neighbourhood(new, project: Project) -> tuple[list, list]:
         if isinstance(t.object, ox.Literal):
             touched |= {q.subject for q in store.quads_for_pattern(None, t.predicate, t.object, default)}
     around = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI)))
-    links = []
+    links: list[ox.Quad] = []
 
-    def outgoing(node):
+    def outgoing(node: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
         return list(store.quads_for_pattern(node, None, None, default))
 
     for node in touched:

@@ -32,7 +32,7 @@ from .stores import load, serve, site
                    "fast (pyoxigraph, compiled OWL RL rules, pyshacl-turbo), or step=engine,... "
                    "with steps parser, query, reasoner, validator. Also $KG_ENGINE.")
 @click.pass_context
-def cli(ctx, root, engine):
+def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
     """Query, reason over and validate the Astana Process knowledge graph.
 
     \b

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ..errors import InputError, Interrupted, KgError
 from ..formats import OTHER_SPELLINGS, RESULT_FORMATS, canonical_format
+
+if TYPE_CHECKING:
+    from ..remote import RemoteSparql
+    from ..sparql import OxigraphSparql, RdflibSparql
+    from ..workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EPILOG = "Exit codes: 0 ok, 1 negative result, 2 bad input, 3 internal error, 130 interrupted."
 
@@ -20,13 +29,13 @@ class KgCommandError(click.ClickException):
 
     def __init__(self, error: KgError):
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click sets it per class; ours differ per error
 
 
 class KgGroup(click.Group):
     """Turns every library error raised by a command into one clean line."""
 
-    def parse_args(self, ctx, args):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         for arg in args:
             try:
                 arg.encode("utf-8")
@@ -36,7 +45,7 @@ class KgGroup(click.Group):
                                                 "give names and queries in UTF-8")) from None
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> Any:
         from ..build import discard_damaged
 
         # invoke() consumes the subcommand's arguments; a second run needs them back
@@ -51,7 +60,7 @@ class KgGroup(click.Group):
                     if hasattr(ctx, "_protected_args"):  # click 8.2
                         ctx._protected_args, ctx.args = arguments[:1], arguments[1:]
                     else:
-                        ctx.protected_args, ctx.args = arguments[:1], arguments[1:]
+                        ctx.protected_args, ctx.args = arguments[:1], arguments[1:]  # type: ignore[misc]  # click < 8.2
                     return super().invoke(ctx)
         except KgError as error:
             raise KgCommandError(error) from None
@@ -66,7 +75,7 @@ class KgGroup(click.Group):
 
 
 @contextmanager
-def sigterm_as_interrupt():
+def sigterm_as_interrupt() -> Iterator[None]:
     """While inside, SIGTERM stops the command as Ctrl-C does (exit 130), so that its cleanup runs
     (a half-built store, spool files, a server); the handler before is put back after."""
     import signal
@@ -76,7 +85,7 @@ def sigterm_as_interrupt():
         yield
         return
 
-    def interrupt(*_):
+    def interrupt(*_: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
@@ -86,7 +95,7 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def engine_choice(ctx, param, value):
+def engine_choice(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Check ``--engine`` (or $KG_ENGINE) as it is given; the workspace is made from it."""
     from ..engine import parse_choice
 
@@ -108,14 +117,14 @@ def show_progress(message: str) -> None:
         click.echo(f"kg: {message}", err=True)
 
 
-def make_workspace(root: Path | None, engine: str | None):
+def make_workspace(root: Path | None, engine: str | None) -> Workspace:
     """The one Workspace of a command, from the group's options and the environment."""
     from ..workspace import Workspace
 
     return Workspace.from_environment(root=root, engine=engine, progress=show_progress, notice=tell)
 
 
-def workspace():
+def workspace() -> Workspace:
     """The workspace the kg group made for this command (or, outside one, the environment's)."""
     context = click.get_current_context(silent=True)
     root = context.find_root() if context is not None else None
@@ -127,11 +136,11 @@ def workspace():
 class FormatChoice(click.Choice):
     """A --format choice that takes a format's other spellings too (turtle for ttl), and gives its one name."""
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         return super().convert(canonical_format(value) if isinstance(value, str) else value, param, ctx)
 
 
-def spellings_note(choices) -> str:
+def spellings_note(choices: Sequence[str]) -> str:
     """What --help says about the other spellings of the formats in ``choices``."""
     accepted = sorted((other, name) for other, name in OTHER_SPELLINGS.items() if name in choices)
     return "; also " + ", ".join(f"{other} for {name}" for other, name in accepted) if accepted else ""
@@ -142,7 +151,7 @@ def default_format() -> str:
     return "table" if sys.stdout.isatty() else "csv"
 
 
-def format_option(choices=RESULT_FORMATS):
+def format_option(choices: Sequence[str] = RESULT_FORMATS) -> Callable[[F], F]:
     return click.option("--format", "-f", "fmt", type=FormatChoice(choices), default=None,
                         help="Output format [default: table on a terminal, csv otherwise]. "
                              "json/xml/csv/tsv are the W3C SPARQL results formats" + spellings_note(choices) + ".")
@@ -152,7 +161,7 @@ reason_option = click.option("--no-reason", is_flag=True,
                              help="Query the asserted facts only, without the OWL RL closure.")
 
 
-def remote_options(command):
+def remote_options(command: F) -> F:
     """--endpoint, --timeout, --retries and --allow-service: where the query runs, and its bounds."""
     command = click.option("--allow-service", is_flag=True,
                            help="Let a SERVICE clause reach the server it names (bounded by --timeout).")(command)
@@ -165,7 +174,8 @@ def remote_options(command):
                         help="Query this SPARQL 1.1 endpoint instead of the embedded graph.")(command)
 
 
-def sparql_from_options(endpoint, timeout, retries, no_reason, allow_service=False):
+def sparql_from_options(endpoint: str | None, timeout: float, retries: int, no_reason: bool,
+                        allow_service: bool = False) -> OxigraphSparql | RdflibSparql | RemoteSparql:
     """What a command queries: the embedded graph (within --timeout and the memory bound), or an endpoint."""
     if endpoint:
         from ..remote import Connection, RemoteSparql

@@ -16,7 +16,7 @@ from .common import EPILOG, KgCommandError, echo_text, workspace
 @click.option("--dry-run", is_flag=True, help="Show the change it would make to data/, and write nothing.")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="Also check the file's quotes against the source texts in DIR.")
-def add(file, as_document, dry_run, sources):
+def add(file: Path, as_document: str | None, dry_run: bool, sources: Path | None) -> None:
     """Add the facts of a Turtle FILE to data/, only if the whole graph stays valid.
 
     The new facts are appended to the data file of the document they cite
@@ -53,7 +53,7 @@ def add(file, as_document, dry_run, sources):
               show_default=True)
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "none"]), default="error",
               show_default=True, help="Exit 1 if a finding of this level or worse is present.")
-def report(fmt, fail_on):
+def report(fmt: str, fail_on: str) -> None:
     """A quality report of the whole graph (the checks in queries/report/).
 
     \b
@@ -76,7 +76,7 @@ def report(fmt, fail_on):
 @click.command(epilog=EPILOG)
 @click.argument("kind", type=click.Choice(["round", "statement", "delegation"]))
 @click.option("--number", type=click.IntRange(1), help="The round number (round, delegation).")
-def new(kind, number):
+def new(kind: str, number: int | None) -> None:
     """Print a Turtle skeleton for a new round, statement or delegation.
 
     Every required property is there with a comment; replace the CAPITALS,

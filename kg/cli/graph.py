@@ -13,7 +13,7 @@ from .common import EPILOG, FormatChoice, KgCommandError, echo_text, spellings_n
 @click.command(epilog=EPILOG)
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="Write the reasoned graph to FILE; the format follows the extension (.ttl, .nt, .nq, .trig, .jsonld).")
-def reason(output):
+def reason(output: Path | None) -> None:
     """Compute the OWL RL closure and say how many triples it added.
 
     \b
@@ -41,7 +41,7 @@ def reason(output):
                                       + spellings_note(["ttl"]) + ".")
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
               help="Also check every quote against the source texts in DIR.")
-def validate(files, fmt, sources):
+def validate(files: tuple[Path, ...], fmt: str, sources: Path | None) -> None:
     """Check the shipped graph, or new Turtle FILES together with it.
 
     Without FILES: the shipped graph against the shapes and the rules of
@@ -97,7 +97,7 @@ def validate(files, fmt, sources):
 @click.option("--bundle", type=click.Path(path_type=Path), metavar="DIR",
               help="Write a release bundle into DIR: graph, reasoned graph, ontology, shapes, VoID/DCAT.")
 @click.option("--endpoint", metavar="URL", help="With --bundle: the SPARQL endpoint to name in the VoID description.")
-def export(fmt, reasoned, output, bundle, endpoint):
+def export(fmt: str, reasoned: bool, output: Path | None, bundle: Path | None, endpoint: str | None) -> None:
     """Write the graph in a standard RDF serialization, or a release bundle.
 
     \b
@@ -125,7 +125,7 @@ def export(fmt, reasoned, output, bundle, endpoint):
 @click.command(epilog=EPILOG)
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("timeline.svg"), show_default=True,
               help="Where to write the picture: FILE.svg, or FILE.png (needs ImageMagick's convert).")
-def timeline(output):
+def timeline(output: Path) -> None:
     """Draw the rounds on a time axis: venue, observers, the US boycott, the Sochi rounds.
 
     \b

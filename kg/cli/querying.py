@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +21,12 @@ from .common import (
     workspace,
 )
 
+if TYPE_CHECKING:
+    from ..queries import Parameter, SavedQuery
+
 
 @click.command("queries", epilog=EPILOG)
-def list_queries():
+def list_queries() -> None:
     """List the saved queries with their summary, tags and parameters.
 
     A pinned query is answered once when the graph is built, and read back after.
@@ -46,7 +50,7 @@ def list_queries():
             click.echo(" " * (width + 2) + "  ".join(d for d in details if d))
 
 
-def _parameter_usage(parameter) -> str:
+def _parameter_usage(parameter: Parameter) -> str:
     text = f"--{parameter.name} {parameter.type_label.upper() if parameter.kind == 'iri' else parameter.type_label}"
     if parameter.default is not None:
         text += f" (default {parameter.default})"
@@ -56,10 +60,10 @@ def _parameter_usage(parameter) -> str:
 class SavedQueryGroup(click.Group):
     """``kg query NAME``: one subcommand per queries/*.rq file, options from its header."""
 
-    def list_commands(self, ctx):
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(p.stem for p in workspace().queries_dir.glob("*.rq"))
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command:
         from ..queries import find_saved_query
 
         try:
@@ -68,13 +72,13 @@ class SavedQueryGroup(click.Group):
             raise KgCommandError(error) from None
         return _saved_query_command(saved)
 
-    def resolve_command(self, ctx, args):
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str, click.Command, list[str]]:
         # Let get_command report unknown names (with suggestions) in our own words.
         name = args[0]
         return name, self.get_command(ctx, name), args[1:]
 
 
-def _saved_query_command(saved):
+def _saved_query_command(saved: SavedQuery) -> click.Command:
     """A click command for one saved query: the shared options plus one option per parameter."""
     @format_option()
     @reason_option
@@ -104,7 +108,7 @@ def _saved_query_command(saved):
 
 
 @click.group("query", cls=SavedQueryGroup, epilog=EPILOG)
-def run_query():
+def run_query() -> None:
     """Run a saved query over the reasoned graph.
 
     Each saved query is a subcommand whose options are its parameters; a
@@ -132,7 +136,8 @@ MAX_QUERY_BYTES = 1_000_000
 @format_option(RESULT_FORMATS + GRAPH_FORMATS)
 @reason_option
 @remote_options
-def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries, allow_service):
+def sparql(query: str | None, query_file: Path | None, fmt: str | None, no_reason: bool, endpoint: str | None,
+           timeout: float, retries: int, allow_service: bool) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
 
     The usual prefixes (ap:, res:, doc:, src:, skos:, ...) are predeclared.
@@ -161,6 +166,7 @@ def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries, allow_
         except UnicodeDecodeError as error:
             raise KgCommandError(InputError(f"{query_file}: not UTF-8 (byte 0x{raw[error.start]:02x}); "
                                             "save the file as UTF-8")) from None
+    assert query is not None  # given, or read from --file just above
     result = sparql_from_options(endpoint, timeout, retries, no_reason, allow_service).query(query, prefixes=PREFIXES)
     if result.form == "graph" and fmt in RESULT_FORMATS:
         raise click.UsageError(f"a CONSTRUCT or DESCRIBE gives RDF: use --format {', '.join(GRAPH_FORMATS)}")
@@ -176,7 +182,7 @@ def sparql(query, query_file, fmt, no_reason, endpoint, timeout, retries, allow_
 @click.command(epilog=EPILOG)
 @click.argument("term")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def describe(term, fmt):
+def describe(term: str, fmt: str) -> None:
     """Show everything about one entity: types, properties, what points at it, sources.
 
     TERM is an IRI, a prefixed name, or a name: any label (preferred,
@@ -209,7 +215,7 @@ def describe(term, fmt):
 @click.option("--limit", "-n", type=click.IntRange(0), default=50, show_default=True,
               help="At most this many rows, the best first; 0 for all.")
 @format_option()
-def search(text, kind, limit, fmt):
+def search(text: tuple[str, ...], kind: str | None, limit: int, fmt: str | None) -> None:
     """Find the entities whose labels, notes, summaries or quotes contain TEXT.
 
     Every word of TEXT (one argument or several) must occur, in any case and with or without
@@ -233,7 +239,7 @@ def search(text, kind, limit, fmt):
 
 @click.command(epilog=EPILOG)
 @reason_option
-def stats(no_reason):
+def stats(no_reason: bool) -> None:
     """Count triples, named graphs, documents and instances per class.
 
     \b

@@ -40,7 +40,9 @@ def _command_sections(group: click.Group, command: click.Command, path: list[str
     if isinstance(command, click.Group):
         with click.Context(command, info_name=(path or ["kg"])[-1]) as ctx:
             for name in command.list_commands(ctx):
-                sections.extend(_command_sections(group, command.get_command(ctx, name), [*path, name]))
+                subcommand = command.get_command(ctx, name)
+                if subcommand is not None:  # every name list_commands gives has one
+                    sections.extend(_command_sections(group, subcommand, [*path, name]))
     return sections
 
 

@@ -19,7 +19,7 @@ from .common import EPILOG, KgCommandError, sigterm_as_interrupt, workspace
 @click.option("--timeout", type=click.FloatRange(0.1, 86400), default=300.0, show_default=True,
               help="Seconds to wait for each request.")
 @click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True)
-def load(endpoint, graph_store, replace, reasoned, timeout, retries):
+def load(endpoint: str, graph_store: str | None, replace: bool, reasoned: bool, timeout: float, retries: int) -> None:
     """Load the graph into a SPARQL 1.1 server over the Graph Store Protocol.
 
     Each source document goes into its own named graph, the ontology into
@@ -98,7 +98,7 @@ class _UploadBar:
 @click.option("--timeout", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
               help="Seconds a query at /sparql may take, as kg query's --timeout (the same default); $KG_QUERY_MEMORY_MB "
                    "bounds its memory as there. A query past either is answered 503.")
-def serve(port, host, timeout):
+def serve(port: int, host: str, timeout: float) -> None:
     """Serve the graph on the web until stopped (Ctrl-C): a page for every resource, the query page,
     the ontology's documentation, the timeline and a read-only SPARQL endpoint.
 
@@ -113,18 +113,20 @@ def serve(port, host, timeout):
     """
     from ..limits import Limits
     from ..serve import check_port_free
-    from ..store import open_sparql
+    from ..view import GraphView
     from ..web.app import create_app
     from ..web.app import serve as run_app
+    from ..web.pages import open_store_sparql
 
     limits = Limits(timeout=timeout, memory_mb=workspace().query_memory_mb)
     check_port_free(host, port)
-    sparql = open_sparql(workspace())
+    sparql = open_store_sparql(workspace())
+    store = sparql.store.store if isinstance(sparql.store, GraphView) else sparql.store
     app = create_app(workspace(), sparql=sparql, limits=limits)
     base = f"http://{host}:{port}"
 
     def ready():
-        click.echo(f"Serving {len(sparql.store.store)} triples (reasoned) at {base}/")
+        click.echo(f"Serving {len(store)} triples (reasoned) at {base}/")
         click.echo(f"SPARQL endpoint: {base}/sparql (a query stops after {limits.timeout:g} s "
                    f"or {limits.memory_mb} MB more memory)")
         click.echo(f"Query page:      {base}/query")
@@ -145,7 +147,7 @@ def serve(port, host, timeout):
               help="The folder to write the site into: new, empty, or one kg site wrote before (replaced whole).")
 @click.option("--endpoint", metavar="URL", default="http://127.0.0.1:7878/sparql", show_default=True,
               help="The SPARQL endpoint the site's query page asks.")
-def site(output, endpoint):
+def site(output: Path, endpoint: str) -> None:
     """Write the web pages of kg serve as a static site, ready for any web host.
 
     One page per resource (with its Turtle, JSON-LD and N-Triples files), an index per

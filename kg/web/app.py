@@ -10,6 +10,8 @@ $KG_QUERY_MEMORY_MB); one that hits either is answered 503, saying which.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..errors import KgError, NegativeResult
 from ..limits import LimitExceeded, Limits, run_within
@@ -17,6 +19,15 @@ from ..prefixes import BASE, PREFIXES, sparql_prologue
 from . import pages
 from .render import RDF_FORMATS, STATIC, SUFFIXES, ServedLinks, negotiate, rdf_bytes, render
 from .vendor import vendored
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, Response
+    from starlette.types import ASGIApp
+
+    from ..project import Project
+    from ..sparql import OxigraphSparql, Sparql
+    from ..terms import Result
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -28,7 +39,7 @@ RESULT_TYPES = {
 GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld"}
 
 
-def create_app(project, sparql=None, limits: Limits | None = None):
+def create_app(project: Project, sparql: OxigraphSparql | None = None, limits: Limits | None = None) -> Starlette:
     """The Starlette application over the cached graph of ``project``;
     a query at /sparql within ``limits`` (the command line's default ones if not given)."""
     from starlette.applications import Starlette
@@ -38,19 +49,18 @@ def create_app(project, sparql=None, limits: Limits | None = None):
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    from ..store import open_sparql
     from ..workspace import Workspace
 
     project = Workspace.of(project)
-    sparql = sparql or open_sparql(project)
+    sparql = sparql or pages.open_store_sparql(project)
     limits = limits or Limits(memory_mb=project.query_memory_mb)
     links = ServedLinks()
     cached: dict[str, object] = {}
 
-    def html(text: str, status: int = 200):
+    def html(text: str, status: int = 200) -> HTMLResponse:
         return HTMLResponse(text, status_code=status)
 
-    def message(title: str, text: str, status: int):
+    def message(title: str, text: str, status: int) -> HTMLResponse:
         return html(render("message.html", links, title=title, message=text), status)
 
     async def home(request):
@@ -82,7 +92,7 @@ def create_app(project, sparql=None, limits: Limits | None = None):
         async def answer(request):
             suffix = request.path_params.get("suffix")
             media = SUFFIXES.get(suffix) if suffix else negotiate(request.headers.get("accept", ""))
-            if suffix and media is None:
+            if media is None:  # a suffix of no RDF format
                 return message("Not found", f"no format .{suffix}; use .ttl, .jsonld or .nt", 404)
             if media != "text/html":
                 return Response(pages.document_rdf(file_of(project), media), media_type=media,
@@ -167,7 +177,7 @@ def create_app(project, sparql=None, limits: Limits | None = None):
     return Starlette(routes=routes, middleware=[cross_origin])
 
 
-def query_page_html(project, links, endpoint: str, page_prefix: str = "/", page_suffix: str = "") -> str:
+def query_page_html(project: Project, links: ServedLinks, endpoint: str, page_prefix: str = "/", page_suffix: str = "") -> str:
     """The query page: YASGUI on ``endpoint``, the saved queries as examples."""
 
     examples = pages.query_examples(project)
@@ -183,7 +193,7 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-async def _answer_within(sparql, text: str, limits: Limits):
+async def _answer_within(sparql: Sparql, text: str, limits: Limits) -> Result:
     """The answer of ``sparql``, or LimitExceeded naming the bound it hit. The store cannot be told
     to stop a query, so its thread is left to finish on its own; the client gets its answer now."""
     from starlette.concurrency import run_in_threadpool
@@ -191,7 +201,7 @@ async def _answer_within(sparql, text: str, limits: Limits):
     return await run_in_threadpool(run_within, lambda: sparql.query(text, PREFIXES), limits)
 
 
-def _result_response(result, accept: str):
+def _result_response(result: Result, accept: str) -> Response:
     from starlette.responses import Response
 
     from ..formats import format_result, format_triples
@@ -206,7 +216,7 @@ def _result_response(result, accept: str):
     return Response(format_result(result, fmt), media_type=media)
 
 
-def serve(app, host: str, port: int, ready=None) -> None:
+def serve(app: ASGIApp, host: str, port: int, ready: Callable[[], None] | None = None) -> None:
     """Run ``app`` under uvicorn until stopped; ``ready`` is called once it listens."""
     import uvicorn
 

@@ -16,13 +16,22 @@ maps one to its path (``/resource/round-07``), :func:`iri_for_path` back.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from ..errors import NegativeResult
 from ..prefixes import BASE, INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, shorten
 from ..terms import Term, from_oxigraph
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from ..project import Project
+    from ..sparql import OxigraphSparql, Sparql
+    from ..view import GraphView
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 EVIDENCE = PREFIXES["ap"] + "evidence"
@@ -134,7 +143,7 @@ class ResourcePage:
         return self.node.label or self.node.name
 
 
-def resource_page(sparql, iri: str, labels: dict[str, str] | None = None, most: int = MOST_SHOWN) -> ResourcePage:
+def resource_page(sparql: OxigraphSparql, iri: str, labels: dict[str, str] | None = None, most: int = MOST_SHOWN) -> ResourcePage:
     """Everything the page of ``iri`` shows, at most ``most`` facts and ``most`` links to it;
     NegativeResult if the graph says nothing about it. ``labels``: all of the graph's
     (:func:`all_labels`), or None to look up the ones the page shows.
@@ -150,8 +159,8 @@ def resource_page(sparql, iri: str, labels: dict[str, str] | None = None, most: 
             next(store.quads_for_pattern(None, None, node, default), None) is None:
         raise NegativeResult(f"nothing in the graph is about {shorten(iri)}")
     stated, stated_totals = _first_links(sparql, node, outgoing=True, leave_out={RDF_TYPE, EVIDENCE}, most=most)
-    incoming, incoming_totals = _first_links(sparql, node, outgoing=False, most=most)
-    incoming = sorted((_term(t.subject), _term(t.predicate)) for t in incoming)
+    links_in, incoming_totals = _first_links(sparql, node, outgoing=False, most=most)
+    incoming = sorted((_term(t.subject), _term(t.predicate)) for t in links_in)
 
     type_graphs: dict[Term, set[str]] = {}
     for quad in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, None):
@@ -206,7 +215,8 @@ def resource_page(sparql, iri: str, labels: dict[str, str] | None = None, most: 
     )
 
 
-def _first_links(sparql, node, outgoing: bool, most: int, leave_out=frozenset()):
+def _first_links(sparql: OxigraphSparql, node: ox.NamedNode, outgoing: bool, most: int,
+                 leave_out: frozenset[str] | set[str] = frozenset()) -> tuple[list[ox.Triple], dict[str, int]]:
     """Up to ``most`` triples of the default graph from ``node`` (``outgoing``) or to it from an IRI,
     leaving out the properties in ``leave_out``; and how many there are of each property (links
     from blank nodes, such as evidence citing a document, counted but not given).
@@ -222,19 +232,20 @@ def _first_links(sparql, node, outgoing: bool, most: int, leave_out=frozenset())
     store, default = sparql.store, ox.DefaultGraph()
     # Not FILTER isIRI(?s): it decodes every subject, five times the count's cost at 20,000 links.
     where = f"{node} ?p ?o" if outgoing else f"?s ?p {node}"
-    counts = {row["p"].value: int(row["n"].value) for row in store.query(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?p") if row["p"].value not in leave_out}
-    triples, left = [], most
+    counts = {row["p"].value: int(row["n"].value) for row in cast("ox.QuerySolutions", store.query(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ {where} }} GROUP BY ?p")) if row["p"].value not in leave_out}
+    triples: list[ox.Triple] = []
+    left = most
     for position, (predicate, count) in enumerate(sorted(counts.items(), key=lambda item: (item[1], item[0]))):
         share = min(count, left // (len(counts) - position))  # all of it while the rest fits
-        pattern = (node, ox.NamedNode(predicate), None) if outgoing else (None, ox.NamedNode(predicate), node)
-        triples += islice((q.triple for q in store.quads_for_pattern(*pattern, default)
+        subject, value = (node, None) if outgoing else (None, node)
+        triples += islice((q.triple for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), value, default)
                            if outgoing or isinstance(q.subject, ox.NamedNode)), share)
         left -= share
     return triples, counts
 
 
-def _evidence(store, node) -> dict[str, list[tuple[str, Term | None]]]:
+def _evidence(store: GraphView | ox.Store, node: ox.NamedNode) -> dict[str, list[tuple[str, Term | None]]]:
     """By source graph, the (quote or "", document or None) of each of the node's evidence nodes there."""
     from itertools import islice
 
@@ -245,8 +256,8 @@ def _evidence(store, node) -> dict[str, list[tuple[str, Term | None]]]:
         graph = quad.graph_name
         if not isinstance(graph, ox.NamedNode) or graph.value == INFERRED_GRAPH:
             continue
-        said = sorted(q.object.value for q in store.quads_for_pattern(quad.object, ox.NamedNode(QUOTE), None, graph))
-        documents = sorted(_term(q.object) for predicate in DOCUMENT_OF_EVIDENCE
+        said = sorted(_term(q.object).value for q in store.quads_for_pattern(quad.object, ox.NamedNode(QUOTE), None, graph))
+        documents: Sequence[Term | None] = sorted(_term(q.object) for predicate in DOCUMENT_OF_EVIDENCE
                            for q in store.quads_for_pattern(quad.object, ox.NamedNode(predicate), None, graph))
         quotes.setdefault(graph.value, []).extend((text, document) for document in documents or [None]
                                                   for text in said or [""])
@@ -255,7 +266,7 @@ def _evidence(store, node) -> dict[str, list[tuple[str, Term | None]]]:
     return dict(sorted(quotes.items()))
 
 
-def _named_node(iri: str):
+def _named_node(iri: str) -> ox.NamedNode:
     import pyoxigraph as ox
 
     try:
@@ -264,11 +275,11 @@ def _named_node(iri: str):
         raise NegativeResult(f"nothing in the graph is about {iri}: it is not an IRI") from None
 
 
-def _term(term) -> Term:
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
     return from_oxigraph(term)
 
 
-def labels_of(sparql, terms, known: dict[str, str] | None = None) -> dict[str, str]:
+def labels_of(sparql: OxigraphSparql, terms: Iterable[Term], known: dict[str, str] | None = None) -> dict[str, str]:
     """The label of each IRI among ``terms``: its English or untagged skos:prefLabel, else rdfs:label;
     taken from ``known`` (:func:`all_labels`) when given.
 
@@ -293,7 +304,7 @@ def labels_of(sparql, terms, known: dict[str, str] | None = None) -> dict[str, s
     return labels
 
 
-def all_labels(sparql) -> dict[str, str]:
+def all_labels(sparql: OxigraphSparql) -> dict[str, str]:
     """The label of every IRI that has one, as :func:`labels_of` gives it, read in one pass per
     label property: kg site shows the same few hundred IRIs on each of its hundreds of pages."""
     import pyoxigraph as ox
@@ -308,13 +319,13 @@ def all_labels(sparql) -> dict[str, str]:
     return labels
 
 
-def _label_texts(terms) -> list[str]:
+def _label_texts(terms: Iterable[object]) -> list[str]:
     import pyoxigraph as ox
 
     return [t.value for t in terms if isinstance(t, ox.Literal) and (t.language or "en").startswith("en")]
 
 
-def round_marks(sparql, current: str | None, around: int | None = ROUNDS_AROUND) -> list[RoundMark]:
+def round_marks(sparql: Sparql, current: str | None, around: int | None = ROUNDS_AROUND) -> list[RoundMark]:
     """The rounds with a start date, placed along one time axis, ``current`` marked: all of them,
     or those within ``around`` numbers of the current one (a generated graph has thousands)."""
     numbers = ""
@@ -337,11 +348,11 @@ def round_marks(sparql, current: str | None, around: int | None = ROUNDS_AROUND)
                       row["round"].value == current) for row, day in zip(rows, days)]
 
 
-def round_count(sparql) -> int:
+def round_count(sparql: Sparql) -> int:
     return int(_select(sparql, "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ap:Round }")[0]["n"].value)
 
 
-def _roles(sparql, person: str) -> list[Role]:
+def _roles(sparql: Sparql, person: str) -> list[Role]:
     """The delegations a person headed or was a member of, by the meeting's start date."""
     rows = _select(sparql, f"""
         SELECT DISTINCT ?delegation ?meeting ?start ?party ?head WHERE {{
@@ -365,7 +376,7 @@ class ClassIndex:
     members: list[Node]
 
 
-def classes_with_members(sparql, labels: dict[str, str] | None = None) -> list[tuple[Node, int]]:
+def classes_with_members(sparql: OxigraphSparql, labels: dict[str, str] | None = None) -> list[tuple[Node, int]]:
     """The ontology's classes that have members, with how many (asserted or inferred)."""
     rows = _select(sparql, f"""
         SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
@@ -375,7 +386,7 @@ def classes_with_members(sparql, labels: dict[str, str] | None = None) -> list[t
     return [(Node(row["class"], labels.get(row["class"].value, "")), int(row["n"].value)) for row in rows]
 
 
-def class_index(sparql, class_iri: str, labels: dict[str, str] | None = None) -> ClassIndex:
+def class_index(sparql: OxigraphSparql, class_iri: str, labels: dict[str, str] | None = None) -> ClassIndex:
     rows = _select(sparql, f"SELECT DISTINCT ?x WHERE {{ ?x a <{class_iri}> FILTER isIRI(?x) }} ORDER BY ?x")
     if not rows:
         raise NegativeResult(f"no resource is of class {shorten(class_iri)}")
@@ -385,19 +396,19 @@ def class_index(sparql, class_iri: str, labels: dict[str, str] | None = None) ->
     return ClassIndex(Node(Term.iri(class_iri), labels.get(class_iri, "")), members)
 
 
-def all_resources(sparql) -> list[str]:
+def all_resources(sparql: OxigraphSparql) -> list[str]:
     """Every IRI of this site that the graph says something about, as subject (the pages a site has)."""
     import pyoxigraph as ox
 
     # Filtered here, not in SPARQL: a FILTER on STR(?x) decodes every triple's subject.
-    subjects = sparql.store.query("SELECT DISTINCT ?x WHERE { ?x ?p ?o }")
+    subjects = cast("ox.QuerySolutions", sparql.store.query("SELECT DISTINCT ?x WHERE { ?x ?p ?o }"))
     return sorted(row[0].value for row in subjects
                   if isinstance(row[0], ox.NamedNode) and row[0].value.startswith(PREFIXES["res"]))
 
 
 # --- RDF answers ----------------------------------------------------------------------
 
-def resource_triples(sparql, iri: str) -> list:
+def resource_triples(sparql: OxigraphSparql, iri: str) -> list[ox.Triple]:
     """The description an RDF client gets for ``iri``: its triples (asserted and inferred), the
     triples that link to it, what its evidence says, and the labels of everything it links to,
     as pyoxigraph triples."""
@@ -409,7 +420,7 @@ def resource_triples(sparql, iri: str) -> list:
     if not outgoing and not incoming:
         raise NegativeResult(f"nothing in the graph is about {shorten(iri)}")
     evidence = [q.triple for t in outgoing if t.predicate.value == EVIDENCE
-                for q in store.quads_for_pattern(t.object, None, None, default)]
+                for q in store.quads_for_pattern(t.object, None, None, default)]  # type: ignore[arg-type]  # evidence is a node
     linked = {t.object for t in outgoing if isinstance(t.object, ox.NamedNode)}
     linked |= {t.subject for t in incoming if isinstance(t.subject, ox.NamedNode)}
     linked |= {t.predicate for t in outgoing + incoming}
@@ -430,7 +441,18 @@ def document_rdf(path: Path, media_type: str) -> bytes:
     return rdf_bytes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), media_type)
 
 
-def _select(sparql, body: str):
+def open_store_sparql(project: Project) -> OxigraphSparql:
+    """SPARQL by pyoxigraph over the current build, whatever ``--engine query=`` says: the pages
+    read the store's indexes as well as asking it queries."""
+    from ..sparql import OxigraphSparql
+    from ..store import open_sparql
+
+    sparql = open_sparql(project, query="oxigraph")
+    assert isinstance(sparql, OxigraphSparql)
+    return sparql
+
+
+def _select(sparql: Sparql, body: str) -> list[dict[str, Term]]:
     return sparql.query(body, prefixes=PREFIXES).rows
 
 
@@ -450,7 +472,7 @@ class Example:
     query: str
 
 
-def query_examples(project) -> list[Example]:
+def query_examples(project: Project) -> list[Example]:
     """Every saved query, its parameters set to their defaults or first allowed value."""
     from ..errors import InputError
     from ..queries import read_saved_query

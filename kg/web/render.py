@@ -8,11 +8,20 @@ writes; they differ only in how a link is written (:class:`ServedLinks`,
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..prefixes import BASE, ONTOLOGY_IRI, PREFIXES
 from .pages import MOST_SHOWN, local_path
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from .pages import Fact, Node
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -29,7 +38,7 @@ SUFFIXES = {suffix: media for media, (suffix, _) in RDF_FORMATS.items()}
 class ServedLinks:
     """Links as ``kg serve`` answers them: this site's IRIs by their path on the server."""
 
-    def __init__(self, known=None):
+    def __init__(self, known: Collection[str] | None = None):
         self.known = known  # the IRIs that have a page, or None for all of ours
 
     def resource(self, iri: str | None) -> str | None:
@@ -50,7 +59,7 @@ class ServedLinks:
 class SiteLinks(ServedLinks):
     """Links between the files of a static site, relative, so that it opens from disk as from a host."""
 
-    def __init__(self, here: str, known):
+    def __init__(self, here: str, known: Collection[str] | None):
         super().__init__(known)
         self.here = posixpath.dirname(here)  # the page's file, relative to the site's root
 
@@ -88,7 +97,7 @@ def site_file_for(iri: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment():
+def environment() -> Environment:
     from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
@@ -100,7 +109,7 @@ def environment():
     return env
 
 
-def term_html(node, links: ServedLinks):
+def term_html(node: Node, links: ServedLinks) -> Markup:
     """One RDF term in a page: a link to its page where it has one, its label beside its name.
 
     Python, not a template macro: a page at a million triples shows two thousand terms, and
@@ -124,11 +133,11 @@ def term_html(node, links: ServedLinks):
     return Markup(html)
 
 
-def render(template: str, links: ServedLinks, **context) -> str:
+def render(template: str, links: ServedLinks, **context: Any) -> str:
     return environment().get_template(template).render(links=links, **context)
 
 
-def sources_html(fact, links: ServedLinks):
+def sources_html(fact: Fact, links: ServedLinks) -> Markup:
     """Where a fact on a page comes from: each source graph with the quotes and documents its
     evidence gives, or "inferred"."""
     from markupsafe import Markup, escape
@@ -146,13 +155,14 @@ def sources_html(fact, links: ServedLinks):
     return Markup("".join(html))
 
 
-def rdf_bytes(triples, media_type: str) -> bytes:
+def rdf_bytes(triples: Iterable[ox.Triple] | Iterable[ox.Quad], media_type: str) -> bytes:
     """Triples (pyoxigraph's) in the RDF format of ``media_type``, with the project's prefixes."""
     import pyoxigraph as ox
 
+    from ..formats import serialized
+
     _suffix, name = RDF_FORMATS[media_type]
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, name),
-                        prefixes=PREFIXES if name == "TURTLE" else None)
+    return serialized(triples, getattr(ox.RdfFormat, name), prefixes=PREFIXES if name == "TURTLE" else None)
 
 
 def negotiate(accept: str) -> str:

@@ -16,10 +16,15 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import pages
 from .render import RDF_FORMATS, STATIC, SiteLinks, rdf_bytes, render, site_file_for
+
+if TYPE_CHECKING:
+    from ..project import Project
+    from ..sparql import OxigraphSparql
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:7878/sparql"  # kg serve's, on its default port
 MARKER = ".kg-site"  # in every site kg writes: only such a folder is replaced
@@ -55,14 +60,14 @@ RewriteRule ^(.+)$ $1.html [L]
 """
 
 
-def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, *, project, sparql=None) -> dict[str, int]:
+def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, *, project: Project,
+               sparql: OxigraphSparql | None = None) -> dict[str, int]:
     """Write the static site into ``output``: a new or empty folder, or one an earlier run wrote, which
     is replaced whole (or left as it was if anything fails).
 
     Returns how many files of each kind were written.
     """
     from ..ontology_docs import ontology_html, shapes_html
-    from ..store import open_sparql
     from ..timeline import rounds_for_timeline, timeline_svg
     from ..workspace import Workspace
     from .app import query_page_html
@@ -71,7 +76,7 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, *, project, sparq
     output = Path(output)
     if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).is_file())):
         raise InputError(f"{output}: exists and is not a site kg wrote; give a new or empty folder")
-    sparql = sparql or open_sparql(project)
+    sparql = sparql or pages.open_store_sparql(project)
     output.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}-"))
     counts = {"resource pages": 0, "RDF files": 0, "class indexes": 0, "other files": 0}
@@ -101,8 +106,9 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, *, project, sparq
         classes = pages.classes_with_members(sparql, labels)
         write("index.html", render("home.html", SiteLinks("index.html", known), classes=classes))
         for node, _count in classes:
-            name = f"classes/{node.iri.rsplit('#', 1)[1]}.html"
-            write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(sparql, node.iri, labels)))
+            class_iri = node.term.value
+            name = f"classes/{class_iri.rsplit('#', 1)[1]}.html"
+            write(name, render("class.html", SiteLinks(name, known), index=pages.class_index(sparql, class_iri, labels)))
             counts["class indexes"] += 1
 
         write("ontology.html", ontology_html(project, shapes_page="ontology/shapes.html"))

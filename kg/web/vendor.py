@@ -60,6 +60,8 @@ def vendor_yasgui(target: Path = TARGET) -> None:
         with tarfile.open(tarballs[0]) as archive:
             for name in FILES:
                 member = archive.extractfile(f"package/build/{name}")
+                if member is None:
+                    raise RuntimeError(f"{tarballs[0].name}: package/build/{name} is not a file")
                 (staging / name).write_bytes(member.read())
         (staging / "VERSION").write_text(f"{PACKAGE}@{VERSION}\n")
         shutil.rmtree(target, ignore_errors=True)
