@@ -45,8 +45,8 @@ def export_graph(fmt: str, reasoned: bool = False, *, project: Project) -> bytes
     view = open_store(project, reasoned=reasoned)
     if fmt in DATASET_FORMATS:
         # One graph at a time: its lines are let go of once read.
-        graphs: Iterable[tuple[str, list[bytes]]] = chain([("", view.graph_lines(""))],
-                       ((graph.value, view.graph_lines(graph.value)) for graph in view.named_graphs()))
+        graphs: Iterable[tuple[str, list[bytes]]] = chain(
+            [("", view.graph_lines(""))], ((graph.value, view.graph_lines(graph.value)) for graph in view.named_graphs()))
     else:
         graphs = [("", view.graph_lines(""))]
     return serialize_lines(_stable_quad_lines(graphs), fmt)

@@ -110,7 +110,8 @@ class OxigraphSparql:
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
             columns = list(enumerate(variables))
-            converted: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Term] = {}  # a large answer repeats its terms: convert each one once
+            # A large answer repeats its terms: each one is converted once.
+            converted: dict[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, Term] = {}
             rows = []
             for solution in answer:
                 row: dict[str, Term] = {}
