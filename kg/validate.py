@@ -925,14 +925,15 @@ def neighbourhood(new: list[ox.Triple], project: Project) -> tuple[list[ox.Tripl
     default = ox.DefaultGraph()
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
-    touched = {n for t in new for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)}
+    touched: set[ox.NamedNode | ox.BlankNode | ox.Triple] = {
+        n for t in new for n in (t.subject, t.object) if isinstance(n, ox.NamedNode)}
     for t in new:
         if isinstance(t.object, ox.Literal):
             touched |= {q.subject for q in store.quads_for_pattern(None, t.predicate, t.object, default)}
     around = list(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_IRI)))
     links: list[ox.Quad] = []
 
-    def outgoing(node: ox.NamedNode | ox.BlankNode) -> list[ox.Quad]:
+    def outgoing(node: ox.NamedNode | ox.BlankNode | ox.Triple) -> list[ox.Quad]:
         return list(store.quads_for_pattern(node, None, None, default))
 
     for node in touched:

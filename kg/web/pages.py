@@ -253,16 +253,17 @@ def _evidence(store: GraphView | ox.Store, node: ox.NamedNode) -> dict[str, list
 
     quotes: dict[str, list[tuple[str, Term | None]]] = {}
     for quad in islice(store.quads_for_pattern(node, ox.NamedNode(EVIDENCE), None, None), MOST_SHOWN):
-        graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode) or graph.value == INFERRED_GRAPH:
+        graph, evidence = quad.graph_name, quad.object
+        if not isinstance(graph, ox.NamedNode) or graph.value == INFERRED_GRAPH or isinstance(evidence, ox.Literal):
             continue
-        said = sorted(_term(q.object).value for q in store.quads_for_pattern(quad.object, ox.NamedNode(QUOTE), None, graph))
+        said = sorted(_term(q.object).value for q in store.quads_for_pattern(evidence, ox.NamedNode(QUOTE), None, graph))
         documents: Sequence[Term | None] = sorted(_term(q.object) for predicate in DOCUMENT_OF_EVIDENCE
-                           for q in store.quads_for_pattern(quad.object, ox.NamedNode(predicate), None, graph))
+                                                  for q in store.quads_for_pattern(evidence, ox.NamedNode(predicate),
+                                                                                   None, graph))
         quotes.setdefault(graph.value, []).extend((text, document) for document in documents or [None]
                                                   for text in said or [""])
-    for graph in quotes:
-        quotes[graph].sort(key=lambda pair: (pair[1] is not None, pair[1] or Term.iri(""), pair[0]))
+    for name in quotes:
+        quotes[name].sort(key=lambda pair: (pair[1] is not None, pair[1] or Term.iri(""), pair[0]))
     return dict(sorted(quotes.items()))
 
 
