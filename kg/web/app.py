@@ -17,7 +17,7 @@ from ..errors import KgError, NegativeResult
 from ..limits import LimitExceeded, Limits, run_within
 from ..prefixes import BASE, PREFIXES, sparql_prologue
 from . import pages
-from .render import RDF_FORMATS, STATIC, SUFFIXES, ServedLinks, negotiate, rdf_bytes, render
+from .render import RDF_FORMATS, STATIC, SUFFIXES, ServedLinks, document_rdf, negotiate, rdf_bytes, render
 from .vendor import vendored
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def create_app(project: Project, sparql: OxigraphSparql | None = None, limits: L
             if media is None:  # a suffix of no RDF format
                 return message("Not found", f"no format .{suffix}; use .ttl, .jsonld or .nt", 404)
             if media != "text/html":
-                return Response(pages.document_rdf(file_of(project), media), media_type=media,
+                return Response(document_rdf(file_of(project), media), media_type=media,
                                 headers={"Vary": "Accept"})
             from starlette.concurrency import run_in_threadpool
 

@@ -19,7 +19,6 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from ..errors import NegativeResult
@@ -428,18 +427,6 @@ def resource_triples(sparql: OxigraphSparql, iri: str) -> list[ox.Triple]:
     labels = [q.triple for other in sorted(linked - {node}, key=str) for label in LABELS
               for q in store.quads_for_pattern(other, ox.NamedNode(label), None, default)]
     return list(dict.fromkeys(outgoing + incoming + evidence + labels))
-
-
-def document_rdf(path: Path, media_type: str) -> bytes:
-    """A Turtle file of the project (the ontology, the shapes) in the RDF format of ``media_type``:
-    the file itself, with its comments, as Turtle."""
-    import pyoxigraph as ox
-
-    from .render import rdf_bytes
-
-    if media_type == "text/turtle":
-        return path.read_bytes()
-    return rdf_bytes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), media_type)
 
 
 def open_store_sparql(project: Project) -> OxigraphSparql:

@@ -165,6 +165,16 @@ def rdf_bytes(triples: Iterable[ox.Triple] | Iterable[ox.Quad], media_type: str)
     return serialized(triples, getattr(ox.RdfFormat, name), prefixes=PREFIXES if name == "TURTLE" else None)
 
 
+def document_rdf(path: Path, media_type: str) -> bytes:
+    """A Turtle file of the project (the ontology, the shapes) in the RDF format of ``media_type``:
+    the file itself, with its comments, as Turtle."""
+    import pyoxigraph as ox
+
+    if media_type == "text/turtle":
+        return path.read_bytes()
+    return rdf_bytes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), media_type)
+
+
 def negotiate(accept: str) -> str:
     """The media type to answer with for an Accept header: HTML unless an RDF type is preferred."""
     best, best_q = "text/html", 0.0

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from . import pages
-from .render import RDF_FORMATS, STATIC, SiteLinks, rdf_bytes, render, site_file_for
+from .render import RDF_FORMATS, STATIC, SiteLinks, document_rdf, rdf_bytes, render, site_file_for
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -113,8 +113,8 @@ def write_site(output: Path, endpoint: str = DEFAULT_ENDPOINT, *, project: Proje
 
         write("ontology.html", ontology_html(project, shapes_page="ontology/shapes.html"))
         for media, (suffix, _) in RDF_FORMATS.items():
-            write(f"ontology.{suffix}", pages.document_rdf(project.ontology_file, media))
-            shapes = pages.document_rdf(project.shapes_file, media)
+            write(f"ontology.{suffix}", document_rdf(project.ontology_file, media))
+            shapes = document_rdf(project.shapes_file, media)
             write(f"ontology/shapes.{suffix}", shapes)
             write(f"shapes.{suffix}", shapes)  # the shapes' namespace: …/shapes#RoundShape
         write("ontology/shapes.html", shapes_html(project, ontology_page="../ontology.html"))
