@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # headless Chromium
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 

@@ -412,6 +412,7 @@ def test_every_template_parses(kind, tmp_path):
     assert len(Graph().parse(data=text, format="turtle")) > 5
 
 
+@pytest.mark.slow
 def test_new_round_from_the_template_is_added_with_a_clean_diff(fresh_copy, tmp_path):
     before = data_snapshot(fresh_copy)
     new_file = tmp_path / "round-23.ttl"
@@ -467,6 +468,7 @@ def test_as_document_must_match_the_evidence(shared_copy):
 # Killing kg add at any moment leaves data/ as before or fully updated
 # =============================================================================
 
+@pytest.mark.slow
 def test_killing_add_midway_never_leaves_data_broken(fresh_copy):
     kg = str(Path(sys.executable).with_name("kg"))
     target = fresh_copy / "data" / "sources" / "kznewsline-syrian-peace-talks-open-astana.ttl"
@@ -508,6 +510,7 @@ VALID = round_23_from_template
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
+@pytest.mark.slow
 def test_random_corruptions_never_crash_and_never_change_data(data, shared_copy, tmp_path_factory):
     """Random bytes spliced into a valid file: a report or one KgError, never a crash."""
     from kg.project import Project

@@ -66,12 +66,14 @@ def as_rdflib(project):
 
 # --- reasoning -------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_rules_give_owlrls_closure_on_the_shipped_graph(shipped_triples, owlrl_entailments):
     rules = set(infer(shipped_triples, "rules"))
     assert rules == owlrl_entailments
     assert len(rules) > 3000
 
 
+@pytest.mark.slow
 def test_rules_give_owlrls_closure_on_a_generated_graph_with_violations(generated):
     triples = triples_of(generated)
     assert set(infer(triples, "rules")) == set(infer(triples, "owlrl"))
@@ -97,6 +99,7 @@ def test_rules_give_owlrls_closure_when_a_functional_property_merges_nodes(proje
     assert ox.Triple(ox.NamedNode(resource + "p1"), ox.NamedNode(RDF_TYPE), person) in rules
 
 
+@pytest.mark.slow
 def test_reasonable_differs_from_owlrl_only_by_schema_tautologies(shipped_triples, owlrl_entailments):
     owlrl, reasonable = owlrl_entailments, set(infer(shipped_triples, "reasonable"))
     assert reasonable <= owlrl

@@ -19,6 +19,8 @@ from kg.remote import parse_results_json
 from kg.serve import free_port
 from kg.store import open_sparql
 
+pytestmark = pytest.mark.slow  # a grlc server
+
 SAVED = load_saved_queries(QUERIES)
 RES = "https://w3id.org/astana-kg/resource/"
 HEADER_ENDPOINT = "http://127.0.0.1:7878/sparql"  # kg serve's default address

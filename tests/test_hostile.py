@@ -64,6 +64,7 @@ def round_23(name: str) -> str:
             f"    ap:address \"example.org/test-fixture/{name}\" .\n")
 
 
+@pytest.mark.slow
 def test_concurrent_adds_all_land_or_are_refused_with_a_reason(checkout, tmp_path):
     """Six kg add at once: four facts into the same data file all land; of two rounds
     numbered 23, exactly one lands and the other is refused as a duplicate number."""
@@ -256,6 +257,7 @@ def kg_timed(*args, env=None, timeout=60):
     return done, time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_service_when_allowed_is_bounded_by_the_timeout(data_unchanged):
     slow = Listener(trickle=True)
     try:
@@ -269,6 +271,7 @@ def test_service_when_allowed_is_bounded_by_the_timeout(data_unchanged):
     assert slow.connections == 1 and seconds < 30
 
 
+@pytest.mark.slow
 def test_a_remote_answer_a_byte_a_second_is_cut_at_the_total_deadline(data_unchanged):
     slow = Listener(trickle=True)
     try:
@@ -282,6 +285,7 @@ def test_a_remote_answer_a_byte_a_second_is_cut_at_the_total_deadline(data_uncha
 CROSS_PRODUCT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+@pytest.mark.slow
 def test_a_runaway_query_stops_at_its_deadline(data_unchanged):
     done, seconds = kg_timed("sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS_PRODUCT[17:-2]} }}", "--timeout", "2")
     assert (done.returncode, done.stdout) == (2, "")
@@ -310,6 +314,7 @@ def test_only_regular_files_are_read(special, tmp_path, data_unchanged):
         assert seconds < 30
 
 
+@pytest.mark.slow
 def test_a_large_new_file_gets_its_verdict_and_a_wrong_value_its_line(checkout, tmp_path):
     """Failure 9: a new file of 20,000 triples, as a curator writes one (bench/gen.py), used to take
     minutes; it gets its verdict, and one wrong value among them is named at its line.
@@ -436,6 +441,7 @@ DAMAGE = {
 }
 
 
+@pytest.mark.slow
 def test_a_damaged_store_is_rebuilt_saying_so_in_one_line(checkout):
     root, env = checkout
     cache = Path(env["KG_CACHE_DIR"])
@@ -457,6 +463,7 @@ def test_a_damaged_store_is_rebuilt_saying_so_in_one_line(checkout):
         assert (again.returncode, again.stdout, again.stderr) == (0, expected.stdout, ""), name
 
 
+@pytest.mark.slow
 def test_concurrent_first_builds_never_collide(checkout):
     root, env = checkout
     processes = [subprocess.Popen([KG, "stats"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -470,6 +477,7 @@ def test_concurrent_first_builds_never_collide(checkout):
     assert [path.name for path in build.iterdir() if path.name.startswith(".")] == []  # no temporary store
 
 
+@pytest.mark.slow
 def test_sigterm_during_a_build_exits_130_and_leaves_no_half_built_store(checkout):
     import signal
     import time
@@ -496,6 +504,7 @@ def test_sigterm_during_a_build_exits_130_and_leaves_no_half_built_store(checkou
     assert [path.name for path in build.iterdir() if path.name.startswith(".")] == []
 
 
+@pytest.mark.slow
 def test_two_checkouts_sharing_a_cache_keep_their_builds(checkout, tmp_path):
     root, env = checkout
     other = copy_project(tmp_path / "other")

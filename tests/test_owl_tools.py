@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # Java: the OWL API and HermiT
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECKER = Path(__file__).parent / "owl" / "ProfileCheck.java"
 JARS = Path("/usr/share/java")

@@ -1,5 +1,6 @@
 """Roles and inverses follow from the per-meeting facts by OWL RL reasoning."""
 
+import pytest
 from rdflib.namespace import RDF
 
 from kg.namespace import AP, RES
@@ -43,6 +44,7 @@ def test_heads_are_members(shipped_closure):
     assert (RES["round-07-delegation-iran"], AP.hasMember, RES["hossein-jaberi-ansari"]) in shipped_closure
 
 
+@pytest.mark.slow
 def test_reasoning_leaves_literal_parsing_alone(project, owlrl_entailments, shapes):
     """Regression: owlrl's datatype converters made "--12-30"^^xsd:gMonthDay ill-typed
     in every graph parsed after a closure in the same process (the fixture is owlrl's closure

@@ -28,6 +28,8 @@ from kg.remote import RemoteSparql
 from kg.serve import oxigraph_binary, start_oxigraph
 from kg.store import open_sparql
 
+pytestmark = pytest.mark.slow  # Virtuoso and Oxigraph servers loaded from a release
+
 SAVED = load_saved_queries(QUERIES)
 SPDX = "http://spdx.org/rdf/terms#"
 DATASET = URIRef("https://w3id.org/astana-kg/resource/dataset/astana-kg")

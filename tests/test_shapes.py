@@ -203,6 +203,7 @@ def test_the_documented_command_in_the_shapes_header():
     assert "--inference none --advanced --allow-warnings astana-kg.ttl" in (root / "docs" / "validating.md").read_text()
 
 
+@pytest.mark.slow
 def test_pyshacl_command_on_the_exported_graph_conforms(tmp_path):
     import subprocess
 

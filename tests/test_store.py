@@ -86,6 +86,7 @@ def test_a_file_written_a_moment_ago_is_hashed_every_time(copied_project, tmp_pa
     assert str(copied_project.data_dir / "reference.ttl") not in recorded
 
 
+@pytest.mark.slow
 def test_old_caches_are_pruned(copied_project, tmp_path):
     ensure_built(copied_project)
     (copied_project.data_dir / "reference.ttl").write_text(
@@ -179,6 +180,7 @@ def test_the_asserted_view_queries_a_store_of_the_sources_alone(project):
     assert ensure_asserted_store(project).stat().st_mtime_ns == stored_at
 
 
+@pytest.mark.slow
 def test_two_commands_storing_the_asserted_graph_at_once_take_turns(copied_project):
     """Both find no asserted store: one stores it under the build's lock, the other waits
     and uses it, and nothing is left behind."""

@@ -78,6 +78,7 @@ def test_saved_query_same_rows_three_ways(name, loaded_server, reference_rows):
 
 
 @pytest.mark.parametrize("name", sorted(load_saved_queries(QUERIES)))
+@pytest.mark.slow
 def test_csv_is_the_same_bytes_from_every_engine_and_the_endpoint(name, loaded_server):
     """W3C SPARQL CSV ends every line with CRLF, whichever engine answers (CliRunner's .stdout would hide it)."""
     server, _ = loaded_server
@@ -252,6 +253,7 @@ def test_bundle_has_every_file_and_a_void_description(tmp_path):
                       Graph().parse(REPO / "ontology" / "astana.ttl", format="turtle"))
 
 
+@pytest.mark.slow
 def test_two_builds_of_the_same_sources_release_the_same_bytes(tmp_path, monkeypatch):
     assert run("export", "--bundle", str(tmp_path / "first")).exit_code == 0
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "another-cache"))

@@ -23,6 +23,8 @@ from kg.remote import GET_LIMIT, Connection, RemoteSparql, query_request
 from kg.store import open_sparql, open_store
 from kg.terms import XSD, Term
 
+pytestmark = pytest.mark.slow  # a Virtuoso server
+
 SAVED = load_saved_queries(QUERIES)
 CREDENTIALS = {"KG_SPARQL_USER": USER, "KG_SPARQL_PASSWORD": PASSWORD}
 
