@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -30,7 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).with_name("kg"))
 EDITED_FILE = Path("data/sources/compilation-round-07.ttl")
-EDITED_LITERAL = '"7th international high-level meeting on Syria"@en'
 
 TARGETS = {  # F-multiples from issue 24
     "first kg query rounds, fresh clone": 30,
@@ -55,12 +55,12 @@ def copy_project(scratch: Path) -> Path:
 
 
 def toggle_literal(project: Path, turn: int) -> None:
-    """Change one literal, a different text each turn, so every turn is a real edit."""
+    """Change one literal (the file's first skos:prefLabel), a different text each turn, so every turn is a real edit."""
     path = project / EDITED_FILE
     text = path.read_text(encoding="utf-8")
-    start = text.index(EDITED_LITERAL[:-4])
-    end = text.index('"@en', start + 1) + 4
-    path.write_text(text[:start] + EDITED_LITERAL[:-5] + f" (edit {turn})" + '"@en' + text[end:], encoding="utf-8")
+    label = re.search(r'skos:prefLabel "([^"]*?)(?: \(edit \d+\))?"@en', text)
+    edited = f'skos:prefLabel "{label.group(1)} (edit {turn})"@en'
+    path.write_text(text[:label.start()] + edited + text[label.end():], encoding="utf-8")
 
 
 def main() -> None:

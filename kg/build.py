@@ -29,8 +29,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +44,6 @@ from .pinned import PinnedAnswers, pin_saved_queries
 from .prefixes import INFERRED_GRAPH
 from .project import Project
 from .staging import BackgroundLoader, bulk_load, compact, discard, stage
-from .text_index import FILE as SEARCH_INDEX
 from .view import GraphView
 from .workspace import Workspace, silent
 
@@ -90,7 +87,9 @@ class Build:
 
     @property
     def search_index(self) -> Path:
-        return self.directory / SEARCH_INDEX
+        from .text_index import FILE  # sqlite3: only for the commands that search
+
+        return self.directory / FILE
 
     @property
     def lock_file(self) -> Path:
@@ -202,6 +201,8 @@ def store_files(store: Path) -> dict[str, int]:
 
 def clear(directory: Path) -> None:
     """Empty a build directory: what a killed or damaged build left, and everything derived from it."""
+    import shutil
+
     for path in directory.iterdir():
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
@@ -218,6 +219,9 @@ def discard_damaged(damage: StoreDamaged, notice=silent) -> None:
 
 
 def _build(project: Project, build: Build, engine: Engine, progress: Progress) -> None:
+    import shutil
+    import tempfile
+
     import pyoxigraph as ox
 
     from .dataset import merged_statements, named_graph_lines, read_sources  # rdflib: only when building
@@ -333,6 +337,8 @@ def _prune(keep: Path) -> None:
     its record names (a checkout that is gone keeps nothing), and a build
     another command is making (its lock is held) is left alone.
     """
+    import shutil
+
     in_use = {keep.name}
     for record in (keep.parent / CHECKOUTS).glob("*.json"):
         try:

@@ -10,12 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .files import write_atomically
 from .project import Project
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 CACHE_FORMAT = "4"
 
@@ -23,17 +28,68 @@ CACHE_FORMAT = "4"
 _BUILDERS = ("turtle.py", "dataset.py", "reason.py", "build.py", "staging.py")
 
 
-def fingerprint(project: Project, engine=None) -> str:
-    """A hash of every input file's path and content, the deriving code, and the build engines."""
-    engine = engine or Workspace.of(project).engine
+def fingerprint(project: Project, engine: Engine | None = None) -> str:
+    """A hash of every input file's path and content, the deriving code, and the build engines.
+
+    Worked out once while the files stand as they are: a command asks for it
+    several times (the build, the cached findings, the rules' rows), and each
+    time would otherwise read the digests' record and the deriving code again.
+    Every file is still looked at (its size, times and inode) on every call,
+    so an edit between two calls is always seen.
+    """
+    workspace = Workspace.of(project)
+    engine = engine or workspace.engine
+    files = workspace.input_files()
+    stamps = [_stamp(path) for path in files]
+    record = cache_dir(workspace) / DIGESTS
+    key = (str(workspace.root), str(record), engine.parser, engine.reasoner,
+           tuple(zip(map(str, files), stamps)), _record_stamp(record))
+    known = _FINGERPRINTS.get(key)
+    if known is not None:
+        return known
     digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engine.parser}/{engine.reasoner}".encode())
+    digest.update(_builders_digest())
+    for path, content in zip(files, _content_digests(workspace, files, stamps)):
+        digest.update(str(path.relative_to(workspace.root)).encode() + b"\0")
+        digest.update(content.encode() + b"\0")
+    found = digest.hexdigest()[:20]
+    # A file (or the record) written within the clock's tick may change again without its stamp
+    # changing (see RACY_SECONDS): such a fingerprint is worked out again at the next call.
+    now = time.time_ns()
+    settled = [stamp[1:3] for stamp in stamps]
+    record_stamp = _record_stamp(record)
+    if record_stamp is not None:
+        settled.append(record_stamp[1:3])
+    if all(now - max(times) > RACY_SECONDS * 1e9 for times in settled):
+        _FINGERPRINTS[(*key[:-1], record_stamp)] = found
+    return found
+
+
+DIGESTS = "digests.json"  # in the cache directory: each input file's digest with its size, times and inode
+
+# The fingerprints worked out in this process, by everything they depend on (see fingerprint()).
+_FINGERPRINTS: dict[tuple, str] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
+
+
+def _record_stamp(record: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return _stamp(record)
+    except OSError:
+        return None
+
+
+@cache
+def _builders_digest() -> bytes:
+    """The hash of the code that derives the store: it does not change while kg runs."""
+    digest = hashlib.sha256()
     for name in _BUILDERS:
         digest.update((Path(__file__).parent / name).read_bytes())
-    files = project.input_files()
-    for path, content in zip(files, _content_digests(project, files)):
-        digest.update(str(path.relative_to(project.root)).encode() + b"\0")
-        digest.update(content.encode() + b"\0")
-    return digest.hexdigest()[:20]
+    return digest.digest()
 
 
 # A file changed this recently is hashed again even if its size and times look
@@ -41,14 +97,14 @@ def fingerprint(project: Project, engine=None) -> str:
 RACY_SECONDS = 2.0
 
 
-def _content_digests(project: Project, paths: list) -> list[str]:
+def _content_digests(project: Project, paths: list[Path], stamps: list[tuple[int, int, int, int]]) -> list[str]:
     """The SHA-256 of each file's content, reused while its size, times and inode are unchanged.
 
     As git does for its index: hashing every file again would cost every
     command as much as the command itself at a million triples
     (docs/design-figures.md). The digests are kept in the cache directory.
     """
-    record = cache_dir(project) / "digests.json"
+    record = cache_dir(project) / DIGESTS
     try:
         known = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -57,12 +113,10 @@ def _content_digests(project: Project, paths: list) -> list[str]:
     # would otherwise have each command hash the files the previous one's project recorded.
     kept = {path: entry for path, entry in known.items() if not Path(path).is_relative_to(project.root)}
     digests, now = [], time.time_ns()
-    for path in paths:
-        status = path.stat()
-        stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+    for path, stamp in zip(paths, stamps):
         entry = known.get(str(path))
-        digest = entry[4] if entry and entry[:4] == stamp else hashlib.sha256(path.read_bytes()).hexdigest()
-        if now - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_SECONDS * 1e9:
+        digest = entry[4] if entry and entry[:4] == list(stamp) else hashlib.sha256(path.read_bytes()).hexdigest()
+        if now - max(stamp[1], stamp[2]) > RACY_SECONDS * 1e9:
             kept[str(path)] = [*stamp, digest]
         digests.append(digest)
     if kept != known:
