@@ -38,12 +38,12 @@ from pathlib import Path
 from .engine import Engine
 from .errors import InputError, StoreDamaged
 from .files import write_atomically
-from .fingerprint import cache_dir, fingerprint
+from .fingerprint import cache_dir, derivation, fingerprint, input_digests
 from .lock import exclusive
 from .pinned import PinnedAnswers, pin_saved_queries
 from .prefixes import INFERRED_GRAPH
 from .project import Project
-from .staging import BackgroundLoader, bulk_load, compact, discard, stage
+from .staging import BackgroundLoader, compact, discard, load_keeping_labels, stage
 from .view import GraphView
 from .workspace import Workspace, silent
 
@@ -155,8 +155,9 @@ def ensure_built(project: Project | None = None, engine: Engine | None = None,
             if problem:
                 project.notice(f"the cached graph in {directory} was damaged ({problem}); rebuilding it")
             clear(directory)
+            previous = _previous_build(project, engine, directory)
             _mark_in_use(project, directory)
-            _build(project, build, engine, progress or project.progress)
+            _build(project, build, engine, progress or project.progress, previous)
     return build
 
 
@@ -218,13 +219,15 @@ def discard_damaged(damage: StoreDamaged, notice=silent) -> None:
             clear(damage.directory)
 
 
-def _build(project: Project, build: Build, engine: Engine, progress: Progress) -> None:
+def _build(project: Workspace, build: Build, engine: Engine, progress: Progress, previous: Build | None) -> None:
+    """Make ``build``: from the sources, or, when ``previous`` has the same derivation, from a copy of
+    its store with the graphs of the files that changed replaced (see _bring_up_to_date)."""
     import shutil
     import tempfile
 
     import pyoxigraph as ox
 
-    from .dataset import merged_statements, named_graph_lines, read_sources  # rdflib: only when building
+    from .dataset import merged_statements, named_graph_lines  # rdflib: only when building
     from .reason import infer_statements
     from .sparql import OxigraphSparql
     from .text_index import build_index
@@ -235,10 +238,10 @@ def _build(project: Project, build: Build, engine: Engine, progress: Progress) -
     progress(f"parsing {len(project.input_files())} files ({engine.parser})")
     # The graph travels as N-Triples text from the parser to the disk store:
     # text is what both Oxigraph and the rules read fastest.
-    sources = read_sources(project, engine.parser)
-    named = named_graph_lines(sources)
+    digests = input_digests(project, engine)  # before the files are read: a file changed meanwhile is seen next time
+    sources = _read_sources(project, engine)
+    graph_digests = _graph_digests(project, digests, sources)
     statements = merged_statements(sources)
-    del sources
     timings["parse"] = round(time.perf_counter() - started, 3)
     directory.mkdir(parents=True, exist_ok=True)
     # Build beside the final place and rename into place, so that a reader never
@@ -246,34 +249,47 @@ def _build(project: Project, build: Build, engine: Engine, progress: Progress) -
     building = Path(tempfile.mkdtemp(dir=directory, prefix=".store-"))
     loading = None
     try:
-        store = ox.Store(str(building))
-        # Oxigraph's bulk loader stores the asserted quads on the other core while
-        # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
-        # mention one wait for the last load, with the entailments about them.
-        counts = {"asserted": len(statements), "quads": len(named) + len(statements)}
-        last = building.with_suffix(".last.nq")
-        first = stage(building, chain(named, (f"{statement} ." for statement in statements)), last)
-        del named
-        loading = BackgroundLoader(store, first)
-        progress(f"reasoning over {len(statements):,} triples ({engine.reasoner}) while storing")
+        counts = {"asserted": len(statements), "quads": sum(map(len, sources.values())) + len(statements)}
+        before = None
+        if previous is not None and graph_digests is not None:
+            before = _copy_of_previous(previous, graph_digests, building)
+        if before is None:
+            store = ox.Store(str(building))
+            # Oxigraph's bulk loader stores the asserted quads on the other core while
+            # the rules run. A bulk load gives blank nodes fresh ids, so the quads that
+            # mention one wait for the last load, which keeps their labels (kg.staging).
+            last = building.with_suffix(".last.nq")
+            first = stage(building, chain(named_graph_lines(sources), (f"{statement} ." for statement in statements)),
+                          last)
+            loading = BackgroundLoader(store, first)
+        progress(f"reasoning over {len(statements):,} triples ({engine.reasoner})"
+                 + (" while storing" if before is None else ""))
         started = time.perf_counter()
         inferred = infer_statements(statements, engine.reasoner)
         timings["reason"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        rest = stage(building, (f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
-                                 for statement in inferred), last, first=len(first))
         counts["inferred"] = len(inferred)
         counts["quads"] += 2 * len(inferred)
-        del statements, inferred
         progress(f"storing {counts['quads']:,} quads")
-        loading.add(rest)
-        bulk_load(store, last)
-        loading.join()
-        timings["store"] = round(time.perf_counter() - started, 3)
-        progress("compacting the store")
-        started = time.perf_counter()
-        compact(store)
-        timings["compact"] = round(time.perf_counter() - started, 3)
+        if before is None:
+            rest = stage(building, (f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
+                                     for statement in inferred), last, first=len(first))
+            del statements, inferred
+            loading.add(rest)
+            load_keeping_labels(store, last)
+            loading.join()
+            timings["store"] = round(time.perf_counter() - started, 3)
+            progress("compacting the store")
+            started = time.perf_counter()
+            compact(store)
+            timings["compact"] = round(time.perf_counter() - started, 3)
+        else:
+            store = ox.Store(str(building))
+            _bring_up_to_date(store, before, sources, statements, inferred)
+            del statements, inferred
+            store.flush()
+            timings["update"] = round(time.perf_counter() - started, 3)
+        del sources
         started = time.perf_counter()
         _pin_saved_queries(project, OxigraphSparql(GraphView(store, reasoned=True)), build, progress)
         timings["pin"] = round(time.perf_counter() - started, 3)
@@ -293,9 +309,141 @@ def _build(project: Project, build: Build, engine: Engine, progress: Progress) -
         shutil.rmtree(final)
     os.replace(building, final)
     info = {"engines": engine.describe(), "seconds": timings, **counts,
-            "fingerprint": directory.name, "store_files": store_files(final)}
+            "fingerprint": directory.name, "derivation": derivation(engine)}
+    if graph_digests is not None:
+        info["sources"] = graph_digests
+    if before is not None:
+        info["updated_from"] = {"build": previous.fingerprint, "graphs": sorted(before.replaced)}
+    info["store_files"] = store_files(final)
     write_atomically(build.info_file, json.dumps(info, indent=2) + "\n")
     _prune(directory)
+
+
+def _read_sources(project: Project, engine: Engine) -> dict[str, list[str]]:
+    """Every input file's statements by named graph (kg.dataset.read_sources), each file's blank
+    nodes labelled after the file's graph and their order in it.
+
+    The same file always gives the same labels, so the build after an edit finds
+    in the previous store exactly the statements it would store for every file
+    that did not change (see _bring_up_to_date).
+    """
+    from .dataset import read_sources
+
+    return {graph: _stable_blank_nodes(statements, graph)
+            for graph, statements in read_sources(project, engine.parser).items()}
+
+
+def _graph_digests(project: Project, digests: dict[str, str], sources: dict[str, list[str]]) -> dict[str, str] | None:
+    """The digest of each named graph's file, or None if files came or went while they were read."""
+    from .dataset import graph_name_for
+
+    by_graph = {f"<{graph_name_for(project.root / path, project)}>": digest for path, digest in digests.items()}
+    return by_graph if by_graph.keys() == sources.keys() else None
+
+
+def _stable_blank_nodes(statements: list[str], seed: str) -> list[str]:
+    """The statements with each blank node labelled after ``seed`` and its order of first appearance.
+
+    Labels are unique to a file; two versions of a file share them, but a store only ever holds one.
+    """
+    prefix = "_:b" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16] + "n"
+    labels: dict[str, str] = {}
+
+    def label(term: str) -> str:
+        found = labels.get(term)
+        if found is None:
+            found = labels[term] = f"{prefix}{len(labels)}"
+        return found
+
+    relabelled = []
+    for line in statements:
+        if "_:" in line:
+            subject, predicate, value = line.split(" ", 2)  # a literal is only ever the value
+            if subject.startswith("_:"):
+                subject = label(subject)
+            if value.startswith("_:"):
+                value = label(value)
+            line = f"{subject} {predicate} {value}"
+        relabelled.append(line)
+    return relabelled
+
+
+@dataclass
+class _Before:
+    """What the previous build stored of what changed: the statements of each graph to be replaced, and its entailments."""
+
+    replaced: dict[str, list[str]]  # graph ("<iri>") -> its statements as stored (none for a new file)
+    inferred: list[str]
+
+
+def _copy_of_previous(previous: Build, graph_digests: dict[str, str], building: Path) -> _Before | None:
+    """Copy the previous build's store to ``building`` and read what of it will change, or None if
+    that build cannot serve (busy, gone, damaged) or no file is unchanged since it.
+
+    The copy is a RocksDB checkpoint: hard links to the previous store's files.
+    Its lock is held meanwhile, so that no prune removes it under the copy.
+    """
+    import pyoxigraph as ox
+
+    known = previous.info().get("sources") or {}
+    replaced = [graph for graph in [*graph_digests, *known] if known.get(graph) != graph_digests.get(graph)]
+    if len(set(replaced)) >= len(graph_digests):
+        return None  # nothing to keep: a build from the sources is the quicker
+    try:
+        with exclusive(previous.lock_file, BUILDING, wait_seconds=0):
+            if _damage(previous.directory) is not None:
+                return None
+            old = ox.Store.read_only(str(previous.store_dir))
+            before = _Before(replaced={graph: _graph_statements(old, graph[1:-1]) if graph in known else []
+                                       for graph in dict.fromkeys(replaced)},
+                             inferred=_graph_statements(old, INFERRED_GRAPH))
+            building.rmdir()  # a checkpoint makes its directory
+            old.backup(str(building))
+            del old
+            return before
+    except (InputError, OSError, RuntimeError):
+        import shutil
+
+        shutil.rmtree(building, ignore_errors=True)  # a checkpoint cut short
+        building.mkdir()
+        return None
+
+
+def _graph_statements(store, graph: str) -> list[str]:
+    """One named graph of a store as N-Triples statements (without the final " .")."""
+    import pyoxigraph as ox
+
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)).decode("utf-8")
+    return [line[:-2] for line in text.splitlines()]
+
+
+def _bring_up_to_date(store, before: _Before, sources: dict[str, list[str]], statements: list[str],
+                      inferred: list[str]) -> None:
+    """Make a copy of the previous store hold what a build from the sources would.
+
+    Each graph of a changed file is replaced; the default graph (the merge and
+    the entailments) and the inferred graph lose what is no longer so and gain
+    what is new, both worked out from the whole closure computed again.
+    """
+    import pyoxigraph as ox
+
+    def quads(lines, graph: str = ""):
+        text = "".join(f"{line}{graph} .\n" for line in lines)
+        return list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+    kept: set[str] = set()
+    for graph, graph_statements in sources.items():
+        if graph not in before.replaced:
+            kept.update(graph_statements)
+    old_default = kept.union(*before.replaced.values(), before.inferred)
+    new_default = set(statements).union(inferred)
+    old_inferred, new_inferred = set(before.inferred), set(inferred)
+    for graph in before.replaced:
+        store.remove_graph(ox.NamedNode(graph[1:-1]))
+    for quad in quads(old_default - new_default) + quads(old_inferred - new_inferred, f" <{INFERRED_GRAPH}>"):
+        store.remove(quad)
+    added = [line for graph in before.replaced if graph in sources for line in quads(sources[graph], f" {graph}")]
+    store.extend(added + quads(new_default - old_default) + quads(new_inferred - old_inferred, f" <{INFERRED_GRAPH}>"))
 
 
 def _pin_saved_queries(project: Project, engine, build: Build, progress: Progress) -> list[str]:
@@ -314,10 +462,29 @@ def _pin_saved_queries(project: Project, engine, build: Build, progress: Progres
 CHECKOUTS = "checkouts"  # in the cache directory: which build each checkout uses
 
 
+def _checkout_record(project: Project, cache: Path) -> Path:
+    """Where the cache records which build ``project``'s checkout uses."""
+    name = hashlib.sha256(str(project.root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache / CHECKOUTS / f"{name}.json"
+
+
+def _previous_build(project: Project, engine: Engine, directory: Path) -> Build | None:
+    """The whole build this checkout used before, if it was derived as ``directory``'s will be."""
+    try:
+        name = json.loads(_checkout_record(project, directory.parent).read_text(encoding="utf-8"))["build"]
+        previous = Build(directory.parent / name)
+        if previous.directory == directory or _damage(previous.directory) is not None:
+            return None
+        info = previous.info()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    same = info.get("derivation") == derivation(engine) and isinstance(info.get("sources"), dict)
+    return previous if same else None
+
+
 def _mark_in_use(project: Project, directory: Path) -> None:
     """Record that ``project``'s checkout uses this build, so that no other checkout's prune removes it."""
-    name = hashlib.sha256(str(project.root.resolve()).encode("utf-8")).hexdigest()[:16]
-    record = directory.parent / CHECKOUTS / f"{name}.json"
+    record = _checkout_record(project, directory.parent)
     entry = json.dumps({"root": str(project.root.resolve()), "build": directory.name})
     try:
         if record.read_text(encoding="utf-8") == entry:

@@ -29,46 +29,65 @@ _BUILDERS = ("turtle.py", "dataset.py", "reason.py", "build.py", "staging.py")
 
 
 def fingerprint(project: Project, engine: Engine | None = None) -> str:
-    """A hash of every input file's path and content, the deriving code, and the build engines.
+    """A hash of every input file's path and content, the deriving code, and the build engines."""
+    return _worked_out(Workspace.of(project), engine)[0]
 
-    Worked out once while the files stand as they are: a command asks for it
-    several times (the build, the cached findings, the rules' rows), and each
-    time would otherwise read the digests' record and the deriving code again.
-    Every file is still looked at (its size, times and inode) on every call,
-    so an edit between two calls is always seen.
+
+def input_digests(project: Project, engine: Engine | None = None) -> dict[str, str]:
+    """The SHA-256 of each input file's content, by its path relative to the checkout (as the fingerprint saw them)."""
+    return dict(_worked_out(Workspace.of(project), engine)[1])
+
+
+def derivation(engine: Engine) -> str:
+    """What the fingerprint covers besides the input files: kg's version, the cache format, the
+    deriving code and the build engines. Two builds of the same derivation differ only in their
+    files, so one can be brought up to date from the other (kg.build)."""
+    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engine.parser}/{engine.reasoner}".encode())
+    digest.update(_builders_digest())
+    return digest.hexdigest()[:20]
+
+
+def _worked_out(workspace: Workspace, engine: Engine | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The fingerprint and the files' digests, worked out once while the files stand as they are.
+
+    A command asks for them several times (the build, the cached findings, the
+    rules' rows), and each time would otherwise read the digests' record and
+    the deriving code again. Every file is still looked at (its size, times and
+    inode) on every call, so an edit between two calls is always seen.
     """
-    workspace = Workspace.of(project)
     engine = engine or workspace.engine
     files = workspace.input_files()
     stamps = [_stamp(path) for path in files]
     record = cache_dir(workspace) / DIGESTS
     key = (str(workspace.root), str(record), engine.parser, engine.reasoner,
            tuple(zip(map(str, files), stamps)), _record_stamp(record))
-    known = _FINGERPRINTS.get(key)
+    known = _WORKED_OUT.get(key)
     if known is not None:
         return known
-    digest = hashlib.sha256(f"{__version__}/{CACHE_FORMAT}/{engine.parser}/{engine.reasoner}".encode())
-    digest.update(_builders_digest())
+    digest = hashlib.sha256(derivation(engine).encode())
+    digests = []
     for path, content in zip(files, _content_digests(workspace, files, stamps)):
+        relative = path.relative_to(workspace.root).as_posix()
         digest.update(str(path.relative_to(workspace.root)).encode() + b"\0")
         digest.update(content.encode() + b"\0")
-    found = digest.hexdigest()[:20]
+        digests.append((relative, content))
+    found = (digest.hexdigest()[:20], tuple(digests))
     # A file (or the record) written within the clock's tick may change again without its stamp
-    # changing (see RACY_SECONDS): such a fingerprint is worked out again at the next call.
+    # changing (see RACY_SECONDS): what was worked out from it is worked out again at the next call.
     now = time.time_ns()
     settled = [stamp[1:3] for stamp in stamps]
     record_stamp = _record_stamp(record)
     if record_stamp is not None:
         settled.append(record_stamp[1:3])
     if all(now - max(times) > RACY_SECONDS * 1e9 for times in settled):
-        _FINGERPRINTS[(*key[:-1], record_stamp)] = found
+        _WORKED_OUT[(*key[:-1], record_stamp)] = found
     return found
 
 
 DIGESTS = "digests.json"  # in the cache directory: each input file's digest with its size, times and inode
 
-# The fingerprints worked out in this process, by everything they depend on (see fingerprint()).
-_FINGERPRINTS: dict[tuple, str] = {}
+# What _worked_out() found in this process, by everything it depends on.
+_WORKED_OUT: dict[tuple, tuple[str, tuple[tuple[str, str], ...]]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int, int, int]:

@@ -59,6 +59,20 @@ def bulk_load(store, document: Path) -> None:
         document.unlink()
 
 
+def load_keeping_labels(store, document: Path) -> None:
+    """Load an N-Quads file keeping its blank node labels (the bulk loader gives them fresh ids), then remove it.
+
+    The build labels each file's blank nodes after its content (kg.build), so
+    that the next build finds them in this store as it would label them again.
+    """
+    import pyoxigraph as ox
+
+    try:
+        store.bulk_extend(ox.parse(path=str(document), format=ox.RdfFormat.N_QUADS, lenient=True))
+    finally:
+        document.unlink()
+
+
 def compact(store) -> None:
     """Merge the files that each bulk load left into one sorted run per index.
 
