@@ -30,10 +30,11 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
 from .errors import InputError, StoreDamaged
@@ -46,6 +47,11 @@ from .project import Project
 from .staging import BackgroundLoader, compact, discard, load_keeping_labels, stage
 from .view import GraphView
 from .workspace import Workspace, silent
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .sparql import OxigraphSparql
 
 Progress = Callable[[str], None]
 BUILDING = "another kg command building the graph"  # what a command waiting for the build's lock says
@@ -100,7 +106,7 @@ class Build:
         """What the build recorded: engines, seconds per step, triple counts."""
         return json.loads(self.info_file.read_text(encoding="utf-8"))
 
-    def recall(self, name: str):
+    def recall(self, name: str) -> Any:
         """What :meth:`remember` kept under ``name`` for this build, or None; a damaged or edited file is never trusted."""
         try:
             stored = json.loads((self.directory / f"{name}.json").read_text(encoding="utf-8"))
@@ -110,7 +116,7 @@ class Build:
             pass
         return None
 
-    def remember(self, name: str, value) -> None:
+    def remember(self, name: str, value: Any) -> None:
         """Keep ``value`` (JSON) for this build under ``name``, which says what else it depends on.
 
         A cache that cannot be written only costs the work again.
@@ -122,7 +128,7 @@ class Build:
             pass
 
 
-def _digest(value) -> str:
+def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -211,7 +217,7 @@ def clear(directory: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def discard_damaged(damage: StoreDamaged, notice=silent) -> None:
+def discard_damaged(damage: StoreDamaged, notice: Callable[[str], None] = silent) -> None:
     """Remove a build whose store turned out damaged, so that the next use rebuilds it."""
     notice(f"{damage}; rebuilding it")
     with exclusive(Build(damage.directory).lock_file, BUILDING):
@@ -409,7 +415,7 @@ def _copy_of_previous(previous: Build, graph_digests: dict[str, str], building: 
         return None
 
 
-def _graph_statements(store, graph: str) -> list[str]:
+def _graph_statements(store: ox.Store, graph: str) -> list[str]:
     """One named graph of a store as N-Triples statements (without the final " .")."""
     import pyoxigraph as ox
 
@@ -417,7 +423,7 @@ def _graph_statements(store, graph: str) -> list[str]:
     return [line[:-2] for line in text.splitlines()]
 
 
-def _bring_up_to_date(store, before: _Before, sources: dict[str, list[str]], statements: list[str],
+def _bring_up_to_date(store: ox.Store, before: _Before, sources: dict[str, list[str]], statements: list[str],
                       inferred: list[str]) -> None:
     """Make a copy of the previous store hold what a build from the sources would.
 
@@ -427,7 +433,7 @@ def _bring_up_to_date(store, before: _Before, sources: dict[str, list[str]], sta
     """
     import pyoxigraph as ox
 
-    def quads(lines, graph: str = ""):
+    def quads(lines: Iterable[str], graph: str = "") -> list[ox.Quad]:
         text = "".join(f"{line}{graph} .\n" for line in lines)
         return list(ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 
@@ -446,7 +452,7 @@ def _bring_up_to_date(store, before: _Before, sources: dict[str, list[str]], sta
     store.extend(added + quads(new_default - old_default) + quads(new_inferred - old_inferred, f" <{INFERRED_GRAPH}>"))
 
 
-def _pin_saved_queries(project: Project, engine, build: Build, progress: Progress) -> list[str]:
+def _pin_saved_queries(project: Project, engine: OxigraphSparql, build: Build, progress: Progress) -> list[str]:
     """Answer the pinned saved queries on the reasoned store and pin the answers (kg.pinned)."""
     from .queries import read_saved_query
 

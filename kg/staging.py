@@ -10,7 +10,12 @@ meanwhile).
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 
 def discard(building: Path) -> None:
@@ -25,7 +30,7 @@ def discard(building: Path) -> None:
 CHUNK_QUADS = 400_000
 
 
-def stage(building: Path, lines, last: Path, first: int = 0) -> list:
+def stage(building: Path, lines: Iterable[str], last: Path, first: int = 0) -> list[Path]:
     """Append the N-Quads lines that mention a blank node to ``last``, the one load
     they all share; write the others in chunks (see write_chunks) and return those."""
     plain = []
@@ -38,7 +43,7 @@ def stage(building: Path, lines, last: Path, first: int = 0) -> list:
     return write_chunks(building, plain, first)
 
 
-def write_chunks(building: Path, lines: list, first: int = 0) -> list:
+def write_chunks(building: Path, lines: list[str], first: int = 0) -> list[Path]:
     """Write N-Quads lines into files of CHUNK_QUADS lines each, beside the store being built."""
     documents = []
     for number, begin in enumerate(range(0, len(lines), CHUNK_QUADS), start=first):
@@ -49,7 +54,7 @@ def write_chunks(building: Path, lines: list, first: int = 0) -> list:
     return documents
 
 
-def bulk_load(store, document: Path) -> None:
+def bulk_load(store: ox.Store, document: Path) -> None:
     """Load an N-Quads file with Oxigraph's bulk loader, then remove it."""
     import pyoxigraph as ox
 
@@ -59,7 +64,7 @@ def bulk_load(store, document: Path) -> None:
         document.unlink()
 
 
-def load_keeping_labels(store, document: Path) -> None:
+def load_keeping_labels(store: ox.Store, document: Path) -> None:
     """Load an N-Quads file keeping its blank node labels (the bulk loader gives them fresh ids), then remove it.
 
     The build labels each file's blank nodes after its content (kg.build), so
@@ -73,7 +78,7 @@ def load_keeping_labels(store, document: Path) -> None:
         document.unlink()
 
 
-def compact(store) -> None:
+def compact(store: ox.Store) -> None:
     """Merge the files that each bulk load left into one sorted run per index.
 
     Every bulk load adds its own files, and a lookup searches each of them: the
@@ -91,14 +96,14 @@ class BackgroundLoader:
     error in the calling thread; abandon() skips what is still queued.
     """
 
-    def __init__(self, store, documents: list):
+    def __init__(self, store: ox.Store, documents: list[Path]) -> None:
         import queue
         import threading
 
         self.queue, self.error, self.abandoned = queue.Queue(), None, False
         self.add(documents)
 
-        def load():
+        def load() -> None:
             while (document := self.queue.get()) is not None:
                 try:
                     if self.error is None and not self.abandoned:
@@ -109,7 +114,7 @@ class BackgroundLoader:
         self.thread = threading.Thread(target=load, name="kg-bulk-load")
         self.thread.start()
 
-    def add(self, documents: list) -> None:
+    def add(self, documents: list[Path]) -> None:
         for document in documents:
             self.queue.put(document)
 

@@ -31,7 +31,7 @@ def open_store(project: Project | None = None, reasoned: bool = True) -> GraphVi
 def _open_view(project: Project, build: Build, reasoned: bool) -> GraphView:
     import pyoxigraph as ox
 
-    def open_read_only(path: Path):
+    def open_read_only(path: Path) -> ox.Store:
         try:
             return ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as error:

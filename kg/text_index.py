@@ -23,11 +23,15 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .names import fold, needs_base_letters, person_surnames
 from .prefixes import INFERRED_GRAPH, ONTOLOGY_IRI, PREFIXES, expand, shorten
 from .terms import Result, Term
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 FILE = "search.sqlite"
 
@@ -49,7 +53,7 @@ SNIPPET_TOKENS = 32  # a longer text is shown as the part around what matched
 # Building
 # =============================================================================
 
-def build_index(store, path: Path) -> dict:
+def build_index(store: ox.Store, path: Path) -> dict[str, int]:
     """Write the index of ``store`` (a pyoxigraph store, reasoned) to ``path``; return its counts."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -68,7 +72,7 @@ def build_index(store, path: Path) -> dict:
     return counts
 
 
-def _fill(db, store) -> dict:
+def _fill(db: sqlite3.Connection, store: ox.Store) -> dict[str, int]:
     db.executescript("""
         PRAGMA journal_mode = OFF;
         PRAGMA synchronous = OFF;

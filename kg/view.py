@@ -9,9 +9,14 @@ store (kg.asserted).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .prefixes import INFERRED_GRAPH
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 _ASSERTED_PATTERN = f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{INFERRED_GRAPH}>) }}"
 
@@ -25,7 +30,7 @@ class GraphView:
     (kg.asserted), opened on the first query.
     """
 
-    def __init__(self, store, reasoned: bool, asserted_store=None):
+    def __init__(self, store: ox.Store, reasoned: bool, asserted_store: Callable[[], ox.Store] | None = None) -> None:
         import pyoxigraph as ox
 
         self.store = store
@@ -33,15 +38,17 @@ class GraphView:
         self._inferred = ox.NamedNode(INFERRED_GRAPH)
         self._open_asserted_store = asserted_store
         self._asserted_store = None
+        self.directory: Path | None = None  # the build's, set by kg.store
 
-    def query(self, text: str, prefixes=None, substitutions=None):
+    def query(self, text: str, prefixes: dict[str, str] | None = None,
+              substitutions: dict[ox.Variable, Any] | None = None) -> Any:
         if self.reasoned:
             return self.store.query(text, prefixes=prefixes, substitutions=substitutions)
         if self._asserted_store is None:
             self._asserted_store = self._open_asserted_store()
         return self._asserted_store.query(text, prefixes=prefixes, substitutions=substitutions)
 
-    def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
+    def quads_for_pattern(self, subject: Any, predicate: Any, obj: Any, graph_name: Any = None) -> Iterator[ox.Quad]:
         import pyoxigraph as ox
 
         if self.reasoned:
@@ -64,7 +71,7 @@ class GraphView:
                 continue
             yield quad
 
-    def named_graphs(self):
+    def named_graphs(self) -> list[Any]:
         return [g for g in self.store.named_graphs() if self.reasoned or g != self._inferred]
 
     def graph_sizes(self) -> dict[str, int]:
@@ -112,7 +119,7 @@ class GraphView:
             merged.update(dict.fromkeys(dump(source.value)))
         return list(merged)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ox.Quad]:
         return self.quads_for_pattern(None, None, None, None)
 
     def __len__(self) -> int:
