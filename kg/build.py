@@ -9,7 +9,8 @@ query (docs/engines-and-scale.md). So the first command after a change builds
           what OWL RL adds about our own terms,
         - .../resource/graph/inferred: what OWL RL adds, again, on its own,
     .kg-cache/<fingerprint>/pinned/      the answers of the pinned saved queries (kg.pinned)
-    .kg-cache/<fingerprint>/search.sqlite  names and full text, for kg describe and kg search (kg.text_index)
+    .kg-cache/<fingerprint>/search.sqlite  names and full text, for kg describe and kg search,
+        written by the first command that searches (kg.search, kg.text_index)
     .kg-cache/<fingerprint>/built.json   written last: engines used and counts
     .kg-cache/<fingerprint>/asserted/    the sources without the entailments, stored
         by the first command that queries them (--no-reason; kg.asserted)
@@ -236,7 +237,6 @@ def _build(project: Workspace, build: Build, engine: Engine, progress: Progress,
     from .dataset import merged_statements, named_graph_lines  # rdflib: only when building
     from .reason import infer_statements
     from .sparql import OxigraphSparql
-    from .text_index import build_index
 
     directory = build.directory
     timings = {}
@@ -299,10 +299,7 @@ def _build(project: Workspace, build: Build, engine: Engine, progress: Progress,
         started = time.perf_counter()
         _pin_saved_queries(project, OxigraphSparql(GraphView(store, reasoned=True)), build, progress)
         timings["pin"] = round(time.perf_counter() - started, 3)
-        started = time.perf_counter()
-        progress("indexing names and text")
-        counts.update(build_index(store, build.search_index))
-        timings["index"] = round(time.perf_counter() - started, 3)
+        # The search index waits for the first search: at 1M it would add a tenth to every build.
         del store
     except BaseException:
         # A refused ontology, a full disk, Ctrl-C: leave no half-built store behind.

@@ -1,6 +1,7 @@
 """The index of names and text that finds entities by words (kg describe, kg search).
 
-Written by the build, beside the store (see kg.build), from the sources' named graphs:
+Written beside the store (see kg.build) by the first command that searches (kg.search),
+from the sources' named graphs:
 
     .kg-cache/<fingerprint>/search.sqlite
         names     every name of an entity, folded (kg.names.fold): its labels,

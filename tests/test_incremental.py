@@ -89,7 +89,7 @@ def test_the_build_after_an_edit_holds_what_a_build_from_the_sources_holds(check
     assert quads != quads_before  # the edit is in the graph
     assert (quads, inferred) == stored(rebuilt)
     assert findings(kept) == findings(fresh)
-    for count in ("asserted", "inferred", "quads", "names", "texts"):
+    for count in ("asserted", "inferred", "quads"):
         assert updated.info()[count] == rebuilt.info()[count], count
 
 
@@ -114,3 +114,16 @@ def test_the_findings_of_an_edit_are_those_of_a_build_from_the_sources(checkout,
     assert any(finding.focus.endswith("round-03") for finding in shape_findings)
     assert [name for name, _rows in rule_rows] == ["round-number-taken-violation"]
     assert (shape_findings, rule_rows) == findings(Workspace(root=checkout, cache_root=tmp_path / "fresh-cache"))
+
+
+def test_the_search_index_is_written_by_the_first_search_not_by_each_build(checkout, tmp_path):
+    from kg.search import search
+
+    kept = Workspace(root=checkout, cache_root=tmp_path / "kept-cache")
+    build = ensure_built(kept)
+    assert not build.search_index.exists()
+    rows = search("demining", project=kept).rows
+    assert rows and build.search_index.exists()
+    EDITS["a literal changed"](checkout)
+    assert not ensure_built(kept).search_index.exists()
+    assert search("demining", project=kept).rows == rows
