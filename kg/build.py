@@ -449,7 +449,7 @@ def _bring_up_to_date(store: ox.Store, before: _Before, sources: dict[str, list[
     store.extend(added + quads(new_default - old_default) + quads(new_inferred - old_inferred, f" <{INFERRED_GRAPH}>"))
 
 
-def _pin_saved_queries(project: Project, engine: OxigraphSparql, build: Build, progress: Progress) -> list[str]:
+def _pin_saved_queries(project: Project, sparql: OxigraphSparql, build: Build, progress: Progress) -> list[str]:
     """Answer the pinned saved queries on the reasoned store and pin the answers (kg.pinned)."""
     from .queries import read_saved_query
 
@@ -459,7 +459,7 @@ def _pin_saved_queries(project: Project, engine: OxigraphSparql, build: Build, p
             queries.append(read_saved_query(path))
         except InputError:
             continue  # reported when that query is run, not by every command
-    return pin_saved_queries(queries, engine, build.pinned, progress)
+    return pin_saved_queries(queries, sparql, build.pinned, progress)
 
 
 CHECKOUTS = "checkouts"  # in the cache directory: which build each checkout uses
