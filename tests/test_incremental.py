@@ -17,6 +17,8 @@ from kg.prefixes import INFERRED_GRAPH
 from kg.validate import validate_shipped
 from kg.workspace import Workspace
 
+pytestmark = pytest.mark.slow  # each case builds the store three times
+
 ROUND_03 = "data/sources/compilation-round-03.ttl"
 NEW_FILE = "data/sources/new-meeting.ttl"
 NEW_FACTS = """\
