@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .engine import Engine
 from .errors import InputError, StoreDamaged
@@ -281,6 +281,7 @@ def _build(project: Workspace, build: Build, engine: Engine, progress: Progress,
             rest = stage(building, (f"{statement}{graph} ." for graph in ("", f" <{INFERRED_GRAPH}>")
                                      for statement in inferred), last, first=len(first))
             del statements, inferred
+            assert loading is not None  # started above, when there was no store to start from
             loading.add(rest)
             load_keeping_labels(store, last)
             loading.join()
@@ -315,7 +316,7 @@ def _build(project: Workspace, build: Build, engine: Engine, progress: Progress,
             "fingerprint": directory.name, "derivation": derivation(engine)}
     if graph_digests is not None:
         info["sources"] = graph_digests
-    if before is not None:
+    if before is not None and previous is not None:  # before is a copy of previous
         info["updated_from"] = {"build": previous.fingerprint, "graphs": sorted(before.replaced)}
     info["store_files"] = store_files(final)
     write_atomically(build.info_file, json.dumps(info, indent=2) + "\n")
@@ -416,7 +417,7 @@ def _graph_statements(store: ox.Store, graph: str) -> list[str]:
     """One named graph of a store as N-Triples statements (without the final " .")."""
     import pyoxigraph as ox
 
-    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)).decode("utf-8")
+    text = cast(bytes, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))).decode("utf-8")
     return [line[:-2] for line in text.splitlines()]
 
 

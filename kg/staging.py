@@ -100,7 +100,8 @@ class BackgroundLoader:
         import queue
         import threading
 
-        self.queue, self.error, self.abandoned = queue.Queue(), None, False
+        self.queue: queue.Queue[Path | None] = queue.Queue()
+        self.error, self.abandoned = None, False
         self.add(documents)
 
         def load() -> None:

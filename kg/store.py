@@ -69,8 +69,10 @@ def open_sparql(project: Project | None = None, reasoned: bool = True, query: st
         import pyoxigraph as ox
         from rdflib import Dataset
 
+        from .formats import serialized
+
         dataset = Dataset()
-        dataset.parse(data=ox.serialize(list(view), format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+        dataset.parse(data=serialized(list(view), ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
         return RdflibSparql(dataset)
     return OxigraphSparql(view, pinned=build.pinned if reasoned else None,
                           limits=limits, allow_service=allow_service)

@@ -23,8 +23,9 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .errors import InputError
 from .names import fold, needs_base_letters, person_surnames
@@ -93,8 +94,8 @@ def _fill(db: sqlite3.Connection, store: ox.Store) -> dict[str, int]:
             found = ids[iri] = len(ids) + 1
         return found
 
-    def rows(query: str):
-        return store.query(query, prefixes=PREFIXES)
+    def rows(query: str) -> ox.QuerySolutions:
+        return cast("ox.QuerySolutions", store.query(query, prefixes=PREFIXES))
 
     not_derived = f"FILTER (?g != <{INFERRED_GRAPH}>)"
     # --- names: in every graph, the ontology's too (kg describe "meeting name")
@@ -181,7 +182,7 @@ def code_digest() -> str:
 class SearchIndex:
     """The index of one build (see the module's docstring)."""
 
-    def __init__(self, path: Path, rebuild):
+    def __init__(self, path: Path, rebuild: Callable[[Path], None]):
         self.path = Path(path)
         self._rebuild = rebuild
         self._db = None
@@ -205,7 +206,7 @@ class SearchIndex:
                 self._rebuild(self.path)
         raise InputError(f"{self.path}: the search index cannot be read, even written again")
 
-    def _run(self, sql: str, parameters=()) -> list:
+    def _run(self, sql: str, parameters: tuple | list = ()) -> list:
         try:
             return self._connection().execute(sql, parameters).fetchall()
         except sqlite3.OperationalError as error:

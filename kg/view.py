@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .prefixes import INFERRED_GRAPH
 
@@ -37,7 +37,7 @@ class GraphView:
         self.reasoned = reasoned
         self._inferred = ox.NamedNode(INFERRED_GRAPH)
         self._open_asserted_store = asserted_store
-        self._asserted_store = None
+        self._asserted_store: ox.Store | None = None
         self.directory: Path | None = None  # the build's, set by kg.store
 
     def query(self, text: str, prefixes: dict[str, str] | None = None,
@@ -45,6 +45,7 @@ class GraphView:
         if self.reasoned:
             return self.store.query(text, prefixes=prefixes, substitutions=substitutions)
         if self._asserted_store is None:
+            assert self._open_asserted_store is not None  # an asserted view is made with its store's opener
             self._asserted_store = self._open_asserted_store()
         return self._asserted_store.query(text, prefixes=prefixes, substitutions=substitutions)
 
@@ -60,7 +61,7 @@ class GraphView:
             # has thousands of inferred triples, and decoding is what costs here.
             given = {ox.Variable(name): term for name, term in (("s", subject), ("p", predicate), ("o", obj))
                      if term is not None}
-            for row in self.store.query(_ASSERTED_PATTERN, substitutions=given):
+            for row in cast("ox.QuerySolutions", self.store.query(_ASSERTED_PATTERN, substitutions=given)):
                 yield ox.Quad(row["s"], row["p"], row["o"], graph_name)
             return
         for quad in self.store.quads_for_pattern(subject, predicate, obj, graph_name):
@@ -80,9 +81,10 @@ class GraphView:
         Counted by the store, not in Python, which would read every triple
         (docs/design-figures.md).
         """
-        named = {row[0].value: int(row[1].value) for row in self.store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-        default = int(next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
+        named = {row[0].value: int(row[1].value) for row in cast("ox.QuerySolutions", self.store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))}
+        counted = cast("ox.QuerySolutions", self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        default = int(next(iter(counted))[0].value)
         if not self.reasoned:
             # The default graph holds every inferred triple (see kg.build); the asserted one is the rest.
             default -= named.pop(INFERRED_GRAPH, 0)
@@ -110,7 +112,7 @@ class GraphView:
 
         def dump(name: str) -> list[bytes]:
             source = ox.NamedNode(name) if name else ox.DefaultGraph()
-            return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source).splitlines(True)
+            return cast(bytes, self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source)).splitlines(True)
 
         if graph or self.reasoned:
             return dump(graph)
