@@ -1,7 +1,9 @@
 """The package's layout: no module imports another that imports it back, however indirectly.
 
 Imports inside functions count too: they hide a cycle from Python at import
-time, not from a reader who has to learn the modules in some order.
+time, not from a reader who has to learn the modules in some order. And every
+public function says in type hints what it takes and gives (mypy, in .ci/run,
+checks that the hints hold).
 """
 
 from __future__ import annotations
@@ -113,3 +115,50 @@ def test_only_the_workspace_and_the_command_line_read_the_environment():
                     and isinstance(node.value, ast.Name) and node.value.id == "os":
                 readers.append(f"{name}:{node.lineno}")
     assert readers == []
+
+
+def unannotated(path: Path, package: Path = PACKAGE) -> list[str]:
+    """The public functions and methods of a module (no leading underscore) that leave a parameter
+    or the return without a type hint: ``name(parameter, ..., return)`` for each."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    functions = [(node.name, node, False) for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef) and not node.name.startswith("_")):
+        functions += [(f"{cls.name}.{item.name}", item, True) for item in cls.body
+                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found = []
+    for name, function, is_method in functions:
+        if name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        arguments = function.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        is_static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in function.decorator_list)
+        if is_method and not is_static and parameters:
+            parameters = parameters[1:]  # self or cls
+        parameters += [star for star in (arguments.vararg, arguments.kwarg) if star is not None]
+        missing = [p.arg for p in parameters if p.annotation is None] + (["return"] if function.returns is None else [])
+        if missing:
+            found.append(f"{module_name(path, package)}.{name}({', '.join(missing)})")
+    return found
+
+
+def test_every_public_function_of_kg_has_type_hints():
+    """mypy checks what the hints say; this, that the public API has them (mypy's own switch would
+    also demand them of every private helper)."""
+    missing = [entry for path in sorted(PACKAGE.rglob("*.py")) if "static" not in path.parts
+               for entry in unannotated(path)]
+    assert missing == []
+
+
+def test_the_hint_check_names_a_parameter_or_return_left_out(tmp_path):
+    module = tmp_path / "kg" / "sample.py"
+    module.parent.mkdir()
+    module.write_text("def typed(a: int, *rest: str) -> int: ...\n"
+                      "def loose(a, b: int): ...\n"
+                      "def _private(a): ...\n"
+                      "class Thing:\n"
+                      "    def method(self, value) -> None: ...\n"
+                      "    @staticmethod\n"
+                      "    def make(value: int): ...\n"
+                      "    def _hidden(self, x): ...\n")
+    assert unannotated(module, module.parent) == ["kg.sample.loose(a, return)", "kg.sample.Thing.method(value)",
+                                                  "kg.sample.Thing.make(return)"]
