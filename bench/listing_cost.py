@@ -39,13 +39,13 @@ def main() -> None:
     import pyoxigraph as ox
 
     from kg.build import ensure_built
-    from kg.project import default_project
     from kg.queries import load_saved_queries
     from kg.store import open_sparql
+    from kg.workspace import Workspace
 
-    project = default_project()
+    project = Workspace.from_environment()
     ensure_built(project)
-    engine = open_sparql(project)
+    sparql = open_sparql(project)
     queries = load_saved_queries(project.queries_dir)
     print(f"Medians of {args.runs}, seconds:\n")
     print("| saved query | rows | sorted | unsorted | as Python rows | as TSV | Python sort |")
@@ -61,15 +61,15 @@ def main() -> None:
         keys = [variable[1:] for variable in order.group(1).split()]
 
         def python_sort():
-            rows = engine.query(unsorted).rows
+            rows = sparql.query(unsorted).rows
             rows.sort(key=lambda row: tuple((0, "") if key not in row else (1, row[key].value) for key in keys))
             return rows
 
         steps = {
-            "sorted": lambda: sum(1 for _ in engine.store.query(text)),
-            "unsorted": lambda: sum(1 for _ in engine.store.query(unsorted)),
-            "as Python rows": lambda: engine.query(unsorted).rows,
-            "as TSV": lambda: engine.store.query(unsorted).serialize(format=ox.QueryResultsFormat.TSV),
+            "sorted": lambda: sum(1 for _ in sparql.store.query(text)),
+            "unsorted": lambda: sum(1 for _ in sparql.store.query(unsorted)),
+            "as Python rows": lambda: sparql.query(unsorted).rows,
+            "as TSV": lambda: sparql.store.query(unsorted).serialize(format=ox.QueryResultsFormat.TSV),
             "Python sort": python_sort,
         }
         seconds = {step: [] for step in steps}

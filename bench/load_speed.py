@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen import generate, query_values  # noqa: E402
 
 from kg.load import load_into_server  # noqa: E402
-from kg.project import Project, default_project  # noqa: E402
+from kg.project import Project  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
 from kg.remote import Connection, RemoteSparql
 from kg.serve import start_oxigraph  # noqa: E402
+from kg.workspace import Workspace  # noqa: E402
 
 
 def timed(action, runs: int) -> float:
@@ -44,10 +45,10 @@ def timed(action, runs: int) -> float:
 
 
 def query_latencies(endpoint: str, runs: int, values: dict | None = None) -> dict[str, float]:
-    engine = RemoteSparql(endpoint, Connection(timeout=600))
-    saved = load_saved_queries(default_project().queries_dir)
+    sparql = RemoteSparql(endpoint, Connection(timeout=600))
+    saved = load_saved_queries(Workspace.from_environment().queries_dir)
     values = values or {}
-    return {name: timed(lambda q=query, n=name: engine.query(q.bind(values.get(n, {}))), runs)
+    return {name: timed(lambda q=query, n=name: sparql.query(q.bind(values.get(n, {}))), runs)
             for name, query in saved.items()}
 
 

@@ -55,17 +55,17 @@ def main() -> None:
     from gen import query_values
 
     from kg.build import ensure_built
-    from kg.project import default_project
     from kg.queries import load_saved_queries, read_saved_query
     from kg.remote import Connection, RemoteSparql
     from kg.store import open_sparql
+    from kg.workspace import Workspace
 
-    project = default_project()
+    project = Workspace.from_environment()
     if args.endpoint:
-        engine = RemoteSparql(args.endpoint, Connection(timeout=600))
+        sparql = RemoteSparql(args.endpoint, Connection(timeout=600))
     else:
         ensure_built(project)
-        engine = open_sparql(project)
+        sparql = open_sparql(project)
     queries = load_saved_queries(project.queries_dir)
     values = query_values(project.root)  # a generated graph's own entities for the parameters
     names = args.names or sorted(queries)
@@ -73,7 +73,7 @@ def main() -> None:
     if unknown:
         sys.exit(f"no saved query named {', '.join(unknown)}")
 
-    def timed(text: str, on=engine, pin: bool = False) -> tuple[float, list]:
+    def timed(text: str, on=sparql, pin: bool = False) -> tuple[float, list]:
         started = time.perf_counter()
         rows = on.query(text, pin=pin).rows
         return time.perf_counter() - started, rows

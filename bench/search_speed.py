@@ -39,13 +39,13 @@ SEARCHES = [
 ]
 
 
-def library_seconds(text: str, kind: str | None) -> float:
+def library_seconds(text: str, kind: str | None, project) -> float:
     from kg.errors import NegativeResult
     from kg.search import search
 
     started = time.perf_counter()
     try:
-        search(text, kind)
+        search(text, kind, project=project)
     except NegativeResult:
         pass
     return time.perf_counter() - started
@@ -61,12 +61,12 @@ def command_seconds(text: str, kind: str | None) -> float:
     return seconds
 
 
-def rows_found(text: str, kind: str | None) -> int:
+def rows_found(text: str, kind: str | None, project) -> int:
     from kg.errors import NegativeResult
     from kg.search import search
 
     try:
-        return len(search(text, kind, limit=None).rows)
+        return len(search(text, kind, limit=None, project=project).rows)
     except NegativeResult:
         return 0
 
@@ -76,12 +76,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
     from kg.build import ensure_built
-    from kg.project import default_project
     from kg.search import open_index
+    from kg.workspace import Workspace
 
-    project = default_project()
-    info = ensure_built(project).info()  # builds the store and the index if they are not built yet
-    open_index(project).search(FLOOR)
+    project = Workspace.from_environment()
+    ensure_built(project)
+    open_index(project).search(FLOOR)  # writes the index if no command has searched this build yet
+    info = ensure_built(project).info()
     print(f"{project.root}: {info['asserted']:,} asserted triples, {info.get('texts', 0):,} texts indexed, "
           f"{args.runs} runs each")
     print()
@@ -90,12 +91,12 @@ def main() -> None:
     for text, kind in SEARCHES:
         library, library_floor, command, command_floor = [], [], [], []
         for _ in range(args.runs):  # in turns, so that the machine's drift does not pass for a difference
-            library.append(library_seconds(text, kind))
-            library_floor.append(library_seconds(FLOOR, kind))
+            library.append(library_seconds(text, kind, project))
+            library_floor.append(library_seconds(FLOOR, kind, project))
             command.append(command_seconds(text, kind))
             command_floor.append(command_seconds(FLOOR, kind))
         label = f"`{text}`" + (f" --type {kind}" if kind else "")
-        print(f"| {label} | {rows_found(text, kind):,} | {1000 * statistics.median(library):.1f} "
+        print(f"| {label} | {rows_found(text, kind, project):,} | {1000 * statistics.median(library):.1f} "
               f"| {1000 * statistics.median(library_floor):.1f} | {1000 * statistics.median(command):.0f} "
               f"| {1000 * statistics.median(command_floor):.0f} |", flush=True)
 

@@ -162,3 +162,22 @@ def test_the_hint_check_names_a_parameter_or_return_left_out(tmp_path):
                       "    def _hidden(self, x): ...\n")
     assert unannotated(module, module.parent) == ["kg.sample.loose(a, return)", "kg.sample.Thing.method(value)",
                                                   "kg.sample.Thing.make(return)"]
+
+
+def test_every_name_the_benchmarks_and_tests_take_from_kg_is_there():
+    """bench/ runs only by hand, so a name the library dropped would break a benchmark unseen:
+    every `from kg... import name` in bench/ and tests/ names something the module has."""
+    import importlib
+    import importlib.util
+
+    root = PACKAGE.parent
+    missing = []
+    for path in sorted([*(root / "bench").glob("*.py"), *(root / "tests").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "kg":
+                module = importlib.import_module(node.module)
+                missing += [f"{path.relative_to(root)}:{node.lineno}: {node.module}.{alias.name}"
+                            for alias in node.names if not hasattr(module, alias.name)
+                            and not (hasattr(module, "__path__")  # a package's module not imported yet
+                                     and importlib.util.find_spec(f"{node.module}.{alias.name}"))]
+    assert missing == []
