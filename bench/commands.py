@@ -83,8 +83,9 @@ def run_once(arguments: list[str], kg: tuple = (KG,), env: dict | None = None) -
 
 def asserted_store() -> Path:
     from kg.build import ensure_built
+    from kg.workspace import Workspace
 
-    return ensure_built().asserted_dir
+    return ensure_built(Workspace.from_environment()).asserted_dir
 
 
 def main() -> None:

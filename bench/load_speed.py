@@ -82,7 +82,7 @@ def main() -> None:
             written = generate(root, args.triples)
             os.environ["KG_CACHE_DIR"] = str(Path(work) / "cache")
             # Built in another process, so that the peak memory below is the load's.
-            subprocess.run([sys.executable, "-c", "import kg.build; kg.build.ensure_built()"], check=True,
+            subprocess.run([sys.executable, "-c", "from kg.build import ensure_built; from kg.workspace import Workspace; ensure_built(Workspace.from_environment())"], check=True,
                            env={**os.environ, "KG_ROOT": str(root), "KG_ENGINE": "fast"})
             project = Project(root)
             started = time.perf_counter()

@@ -223,7 +223,7 @@ def main() -> None:
             root, cache = Path(work) / f"g{size}", Path(work) / f"cache{size}"
             generate(root, size)
             os.environ["KG_ENGINE"] = "fast"
-            subprocess.run([sys.executable, "-c", "import os, kg.build as b; b.ensure_built()"], check=True,
+            subprocess.run([sys.executable, "-c", "from kg.build import ensure_built; from kg.workspace import Workspace; ensure_built(Workspace.from_environment())"], check=True,
                            env={**os.environ, "KG_ROOT": str(root), "KG_CACHE_DIR": str(cache)})
             for step in steps:
                 for engine in ENGINES[step]:

@@ -21,7 +21,7 @@ from .staging import bulk_load, compact, discard, stage
 from .workspace import Workspace
 
 
-def ensure_asserted_store(project: Project | None = None) -> Path:
+def ensure_asserted_store(project: Project) -> Path:
     """The store of the asserted graph alone, storing it first if this build has none yet.
 
     It holds what the reasoned store holds minus the entailments: one named

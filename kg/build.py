@@ -133,13 +133,13 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def current_build(project: Project | None = None, engine: Engine | None = None) -> Build:
+def current_build(project: Project, engine: Engine | None = None) -> Build:
     """The build the sources as they are now call for, whether or not it is built yet."""
     project = Workspace.of(project)
     return Build(cache_dir(project) / fingerprint(project, engine))
 
 
-def ensure_built(project: Project | None = None, engine: Engine | None = None,
+def ensure_built(project: Project, engine: Engine | None = None,
                  progress: Progress | None = None) -> Build:
     """The current build, building it first if the sources changed or it is damaged.
 

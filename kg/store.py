@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .sparql import OxigraphSparql, RdflibSparql
 
 
-def open_store(project: Project | None = None, reasoned: bool = True) -> GraphView:
+def open_store(project: Project, reasoned: bool = True) -> GraphView:
     """The cached graph, opened read-only from disk (reasoned by default), built first if need be."""
     project = Workspace.of(project)
     return _open_view(project, ensure_built(project), reasoned)
@@ -49,7 +49,7 @@ def _first_line(error: Exception) -> str:
     return re.split(r"\s+in /|\s+The file ", line)[0][:200]
 
 
-def open_sparql(project: Project | None = None, reasoned: bool = True, query: str | None = None,
+def open_sparql(project: Project, reasoned: bool = True, query: str | None = None,
                 limits: Limits | None = None, allow_service: bool = False) -> OxigraphSparql | RdflibSparql:
     """SPARQL over the cached graph, built first if need be: by pyoxigraph (fast, the default) or rdflib.
 
@@ -78,7 +78,7 @@ def open_sparql(project: Project | None = None, reasoned: bool = True, query: st
                           limits=limits, allow_service=allow_service)
 
 
-def reasoning_counts(project: Project | None = None) -> tuple[int, int]:
+def reasoning_counts(project: Project) -> tuple[int, int]:
     """How many triples are asserted, and how many OWL RL adds about our own terms (built first if need be)."""
     info = ensure_built(Workspace.of(project)).info()
     return info["asserted"], info["inferred"]

@@ -95,13 +95,11 @@ class Workspace(Project):
             raise InputError(f"$KG_QUERY_MEMORY_MB: {self.query_memory!r} is not a number of megabytes") from None
 
     @classmethod
-    def of(cls, project: Project | None) -> Workspace:
+    def of(cls, project: Project) -> Workspace:
         """``project`` if it is a Workspace; else the workspace the environment describes for that
-        checkout (for None, the environment's checkout)."""
+        checkout."""
         if isinstance(project, Workspace):
             return project
-        if project is None:
-            return cls.from_environment()
         found = cls.from_environment(root=project.root)
         return replace(found, sources=project.sources) if project.sources is not None else found
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from kg.cli import cli
 from kg.errors import KgError
+from kg.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 BAD = REPO / "tests" / "fixtures" / "bad"
@@ -389,7 +390,7 @@ def test_shipped_graph_passes_every_rule(shared_copy):
     from kg.store import open_sparql
     from kg.validate import load_checks, run_checks
 
-    assert [r.check.name for r in run_checks(open_sparql(), load_checks(REPO / "queries" / "rules")) if not r.passed] == []
+    assert [r.check.name for r in run_checks(open_sparql(Workspace.from_environment()), load_checks(REPO / "queries" / "rules")) if not r.passed] == []
 
 
 # =============================================================================

@@ -18,6 +18,7 @@ from kg.queries import load_saved_queries, parse_iri
 from kg.remote import parse_results_json
 from kg.serve import free_port
 from kg.store import open_sparql
+from kg.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # a grlc server
 
@@ -63,7 +64,7 @@ def swagger(grlc_api):
 
 def kg_rows(name, values):
     text = SAVED[name].bind({key: [value] for key, value in values.items()})
-    return open_sparql().query(text, pin=SAVED[name].pins(text)).row_tuples()
+    return open_sparql(Workspace.from_environment()).query(text, pin=SAVED[name].pins(text)).row_tuples()
 
 
 def grlc_rows(grlc_api, name, values):

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.names import fold, person_surnames
+from kg.workspace import Workspace
 
 
 def describe(name):
@@ -95,7 +96,7 @@ def test_a_missing_or_damaged_name_index_is_written_again(damage):
     from kg.text_index import FILE
 
     describe("Pedersen")  # the first search writes the index
-    index = ensure_built().directory / FILE
+    index = ensure_built(Workspace.from_environment()).directory / FILE
     if damage == "missing":
         index.unlink()
     elif damage == "not a database":

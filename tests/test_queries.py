@@ -12,6 +12,7 @@ import pytest
 from kg.errors import InputError
 from kg.queries import find_saved_query, load_saved_queries
 from kg.store import open_sparql
+from kg.workspace import Workspace
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 SAVED = load_saved_queries(QUERIES)
@@ -45,7 +46,7 @@ def write_expected(name, columns, rows):
 
 @pytest.fixture(scope="module")
 def oxigraph():
-    return open_sparql()
+    return open_sparql(Workspace.from_environment())
 
 
 def rows(result, columns):

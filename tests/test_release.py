@@ -27,6 +27,7 @@ from kg.queries import load_saved_queries
 from kg.remote import RemoteSparql
 from kg.serve import oxigraph_binary, start_oxigraph
 from kg.store import open_sparql
+from kg.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # Virtuoso and Oxigraph servers loaded from a release
 
@@ -57,7 +58,7 @@ def oxigraph_from_release(release, tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(SAVED))
 def test_oxigraph_loaded_from_the_release_answers_every_saved_query_as_kg(name, oxigraph_from_release):
     text = SAVED[name].bind({})
-    assert RemoteSparql(oxigraph_from_release.query_url).query(text).row_tuples() == open_sparql().query(text).row_tuples()
+    assert RemoteSparql(oxigraph_from_release.query_url).query(text).row_tuples() == open_sparql(Workspace.from_environment()).query(text).row_tuples()
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,7 @@ def virtuoso_from_release(release, virtuoso_server):
 def test_virtuoso_bulk_loaded_from_the_release_answers_every_saved_query_as_kg(name, virtuoso_from_release):
     text = SAVED[name].bind({})
     assert (RemoteSparql(virtuoso_from_release.query_url).query(text).row_tuples()
-            == as_virtuoso_answers(open_sparql().query(text)))
+            == as_virtuoso_answers(open_sparql(Workspace.from_environment()).query(text)))
 
 
 # --- the files themselves ------------------------------------------------------------------
@@ -97,7 +98,7 @@ def test_the_dataset_files_carry_the_merged_graph_in_the_default_graph(release):
     for name, (fmt, reasoned, _media) in BUNDLE_FILES.items():
         found = parse(path=str(release / name), format=RdfFormat.N_QUADS if fmt == "nq" else RdfFormat.TRIG)
         in_default = sum(1 for quad in found if isinstance(quad.graph_name, DefaultGraph))
-        assert in_default == open_store(reasoned=reasoned).graph_sizes()[""] > 4000, name
+        assert in_default == open_store(Workspace.from_environment(), reasoned=reasoned).graph_sizes()[""] > 4000, name
 
 
 def test_the_void_file_gives_each_files_sha256_size_and_dump(release):

@@ -26,6 +26,7 @@ from kg.load import load_into_server
 from kg.queries import load_saved_queries
 from kg.remote import Connection, RemoteSparql
 from kg.store import open_sparql
+from kg.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 QUERIES = REPO / "queries"
@@ -50,7 +51,7 @@ def test_load_reports_and_verifies_counts(loaded_server):
     from kg.store import open_store
 
     _server, result = loaded_server
-    store = open_store(reasoned=True)
+    store = open_store(Workspace.from_environment(), reasoned=True)
     graphs = {q.graph_name for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
     lines = result.stdout.splitlines()
     assert lines[0] == (f"Loaded {len(store)} triples: {len(store) - sum(1 for q in store if q.graph_name in graphs)} "
@@ -72,7 +73,7 @@ def test_each_document_is_its_own_named_graph_on_the_server(loaded_server):
 def test_saved_query_same_rows_three_ways(name, loaded_server, reference_rows):
     server, _ = loaded_server
     text = load_saved_queries(QUERIES)[name].bind({})
-    local = open_sparql().query(text).row_tuples()
+    local = open_sparql(Workspace.from_environment()).query(text).row_tuples()
     assert reference_rows(text) == local
     assert RemoteSparql(server.query_url).query(text).row_tuples() == local
 
@@ -182,7 +183,7 @@ def test_slow_server_times_out(silent_server):
 def test_stopping_kg_load_midway_says_what_the_server_holds_and_leaves_no_spool(stop, silent_server, tmp_path):
     from kg.store import open_store
 
-    total = sum(open_store(reasoned=False).graph_sizes().values())
+    total = sum(open_store(Workspace.from_environment(), reasoned=False).graph_sizes().values())
     # SIGINT as on a terminal: a shell starts a background job (a CI run, say) with SIGINT
     # ignored, and its children inherit that.
     process = subprocess.Popen([str(Path(sys.executable).with_name("kg")), "load", "--endpoint", silent_server.url,
@@ -281,7 +282,7 @@ def test_kg_serve_answers_the_sparql_protocol_and_a_query_page_then_stops(tmp_pa
     from kg.serve import free_port
     from kg.store import open_store
 
-    expected = len(open_store(reasoned=True))  # every quad: the merged default graph and each named graph
+    expected = len(open_store(Workspace.from_environment(), reasoned=True))  # every quad: the merged default graph and each named graph
     port = free_port()
     process = subprocess.Popen([str(Path(sys.executable).with_name("kg")), "serve", "--port", str(port)],
                                stdout=subprocess.PIPE, text=True, env={**os.environ})

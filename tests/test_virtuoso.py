@@ -22,6 +22,7 @@ from kg.queries import load_saved_queries
 from kg.remote import GET_LIMIT, Connection, RemoteSparql, query_request
 from kg.store import open_sparql, open_store
 from kg.terms import XSD, Term
+from kg.workspace import Workspace
 
 pytestmark = pytest.mark.slow  # a Virtuoso server
 
@@ -44,7 +45,7 @@ def loaded_virtuoso(virtuoso_server):
 
 def test_kg_load_with_digest_authentication_verifies_every_count(loaded_virtuoso):
     _server, result = loaded_virtuoso
-    sizes = open_store(reasoned=True).graph_sizes()
+    sizes = open_store(Workspace.from_environment(), reasoned=True).graph_sizes()
     assert result.stdout.splitlines() == [
         f"Loaded {sum(sizes.values())} triples: {sizes['']} in the default graph "
         f"and {sum(sizes.values()) - sizes['']} in {len(sizes) - 1} named graphs.",
@@ -59,9 +60,9 @@ def test_the_merge_is_a_named_graph_that_the_endpoint_reads_as_its_default_graph
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/astana-kg/resource/round-07> ?p ?o }").rows[0]["n"].value
     via_default = RemoteSparql(server.query_url).query(
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/astana-kg/resource/round-07> ?p ?o }").rows[0]["n"].value
-    embedded = open_sparql().query(
+    embedded = open_sparql(Workspace.from_environment()).query(
         "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/astana-kg/resource/round-07> ?p ?o }").rows[0]["n"].value
-    assert int(in_merge) == open_store(reasoned=True).graph_sizes()[""]
+    assert int(in_merge) == open_store(Workspace.from_environment(), reasoned=True).graph_sizes()[""]
     assert via_default == embedded and int(plain) > int(embedded)
 
 
@@ -79,14 +80,14 @@ def as_virtuoso_answers(result):
 def test_saved_query_gives_the_embedded_rows(name, loaded_virtuoso):
     server, _ = loaded_virtuoso
     text = SAVED[name].bind({})
-    assert RemoteSparql(server.query_url).query(text).row_tuples() == as_virtuoso_answers(open_sparql().query(text))
+    assert RemoteSparql(server.query_url).query(text).row_tuples() == as_virtuoso_answers(open_sparql(Workspace.from_environment()).query(text))
 
 
 def test_only_the_delegates_query_differs_and_only_by_virtuosos_booleans(loaded_virtuoso):
     server, _ = loaded_virtuoso
     differing = [name for name, saved in sorted(SAVED.items())
                  if RemoteSparql(server.query_url).query(saved.bind({})).row_tuples()
-                 != open_sparql().query(saved.bind({})).row_tuples()]
+                 != open_sparql(Workspace.from_environment()).query(saved.bind({})).row_tuples()]
     assert differing == ["delegates"]
 
 

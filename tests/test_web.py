@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 
 from kg.cli import cli
 from kg.prefixes import PREFIXES, shorten
+from kg.workspace import Workspace
 
 RES = PREFIXES["res"]
 ROUND_7 = RES + "round-07"
@@ -94,7 +95,7 @@ def test_a_resource_with_more_than_a_page_shows_has_each_property_and_says_how_m
 
     described = describe_json("res:iran")
     has = Counter(p for p, _ in described["properties"] if p != "ap:evidence")
-    page = resource_page(open_sparql(), RES + "iran", most=12)
+    page = resource_page(open_sparql(Workspace.from_environment()), RES + "iran", most=12)
     assert len(page.facts) == 12 and {shorten(f.property.iri) for f in page.facts} == set(has)
     assert [(shorten(p.iri), shown, total) for p, shown, total in page.partly_shown] == \
         [("ap:guarantorOf", 4, has["ap:guarantorOf"]), ("ap:participatedIn", 4, has["ap:participatedIn"])]
