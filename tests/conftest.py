@@ -106,12 +106,12 @@ def reference_rows(project):
     from kg.store import open_sparql
     from kg.workspace import Workspace
 
-    engine = open_sparql(Workspace.of(project), query="rdflib")
+    sparql = open_sparql(Workspace.of(project), query="rdflib")
     answers = {}
 
     def rows(text):
         if text not in answers:
-            answers[text] = engine.query(text).row_tuples()
+            answers[text] = sparql.query(text).row_tuples()
         return answers[text]
 
     return rows

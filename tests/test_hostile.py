@@ -529,7 +529,7 @@ def test_a_store_or_disk_failure_names_its_reason_not_none(monkeypatch, data_unc
     """pyoxigraph raises OSError without an errno: the line said "Error: None"."""
     import kg.stats
 
-    def failing(engine):
+    def failing(sparql):
         raise OSError("IO error: While open a file for random read: the disk went away")
 
     monkeypatch.setattr(kg.stats, "graph_stats", failing)

@@ -99,16 +99,16 @@ def test_a_blank_node_is_one_node_in_every_graph_of_the_store(project):
     """The store is written by several bulk loads, and each gives blank nodes fresh ids:
     the evidence nodes (blank) must still join across the sources' graphs, the
     default graph and the inferred graph."""
-    engine = open_sparql(project)
+    sparql = open_sparql(project)
     prefixes = ("PREFIX ap: <https://w3id.org/astana-kg/ontology#> "
                 "PREFIX prov: <http://www.w3.org/ns/prov#> ")
-    joined = engine.query(prefixes + """SELECT (COUNT(*) AS ?n) WHERE {
+    joined = sparql.query(prefixes + """SELECT (COUNT(*) AS ?n) WHERE {
         GRAPH ?g { ?fact ap:evidence ?evidence }
         ?evidence prov:wasDerivedFrom|prov:wasQuotedFrom ?document .
         GRAPH <https://w3id.org/astana-kg/resource/graph/inferred> { ?evidence a ?class }
     }""")
     assert int(joined.rows[0]["n"].value) > 100
-    orphans = engine.query(prefixes + """ASK {
+    orphans = sparql.query(prefixes + """ASK {
         GRAPH <https://w3id.org/astana-kg/resource/graph/inferred> { ?node ?p ?o }
         FILTER (isBlank(?node))
         FILTER NOT EXISTS { GRAPH ?g { ?node ?q ?r } FILTER (?g != <https://w3id.org/astana-kg/resource/graph/inferred>) }
@@ -219,31 +219,31 @@ def test_a_pinned_query_is_answered_from_its_pin_without_asking_the_store(projec
     from kg.view import GraphView
 
     delegates = find_saved_query(project.queries_dir, "delegates")
-    engine = open_sparql(project)
-    computed = engine.query(delegates.text)
+    sparql = open_sparql(project)
+    computed = sparql.query(delegates.text)
 
     def store_asked(*args, **kwargs):
         raise AssertionError("the store was asked")
 
     monkeypatch.setattr(GraphView, "query", store_asked)
-    pinned = engine.query(delegates.text, pin=True)
+    pinned = sparql.query(delegates.text, pin=True)
     assert pinned == computed
     assert ("res:abbas-araghchi", "Abbas Araghchi", "res:doha-ministers-meeting-2024-delegation-iran",
             "true") in pinned.row_tuples()
     with pytest.raises(AssertionError, match="the store was asked"):
-        engine.query(delegates.text)  # not pinned unless asked for
+        sparql.query(delegates.text)  # not pinned unless asked for
 
 
 def test_an_edited_pinned_query_is_answered_and_pinned_anew(copied_project):
     from kg.queries import read_saved_query
 
     path = copied_project.queries_dir / "delegates.rq"
-    engine = open_sparql(copied_project)
-    before = engine.query(read_saved_query(path).text, pin=True)
+    sparql = open_sparql(copied_project)
+    before = sparql.query(read_saved_query(path).text, pin=True)
     path.write_text(path.read_text(encoding="utf-8") + "LIMIT 2\n", encoding="utf-8")
     edited = read_saved_query(path)
     assert not _pins(copied_project).path(edited.text).exists()
-    answer = engine.query(edited.text, pin=True)
+    answer = sparql.query(edited.text, pin=True)
     assert answer.rows == before.rows[:2]
     assert _pins(copied_project).read(edited.text) == answer
 
@@ -252,11 +252,11 @@ def test_a_pin_that_cannot_be_read_is_answered_again(copied_project):
     from kg.queries import read_saved_query
 
     participation = read_saved_query(copied_project.queries_dir / "participation.rq")
-    engine = open_sparql(copied_project)
-    computed = engine.query(participation.text)
+    sparql = open_sparql(copied_project)
+    computed = sparql.query(participation.text)
     pin = _pins(copied_project).path(participation.text)
     pin.write_text('{"format": 1, "form": "select", "variables": ["agent"', encoding="utf-8")  # cut short
-    assert engine.query(participation.text, pin=True) == computed
+    assert sparql.query(participation.text, pin=True) == computed
     assert _pins(copied_project).read(participation.text) == computed
 
 
@@ -266,15 +266,15 @@ def test_a_pinned_answer_reads_back_as_it_was(project):
 
     from kg.pinned import decode, encode
 
-    engine = open_sparql(project)
+    sparql = open_sparql(project)
     answers = [
-        engine.query("""PREFIX ap: <https://w3id.org/astana-kg/ontology#>
+        sparql.query("""PREFIX ap: <https://w3id.org/astana-kg/ontology#>
             PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
             SELECT ?meeting ?start ?label WHERE {
                 ?meeting a ap:Meeting . OPTIONAL { ?meeting ap:startDate ?start }
                 OPTIONAL { ?meeting skos:prefLabel ?label } }"""),
-        engine.query("ASK { ?s ?p ?o }"),
-        engine.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50"),
+        sparql.query("ASK { ?s ?p ?o }"),
+        sparql.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50"),
     ]
     select = answers[0]
     assert any("start" not in row for row in select.rows) and any("start" in row for row in select.rows)

@@ -290,8 +290,8 @@ def test_kg_serve_answers_the_sparql_protocol_and_a_query_page_then_stops(tmp_pa
         first_line = process.stdout.readline()
         assert first_line == f"Serving {expected} triples (reasoned) at http://127.0.0.1:{port}/\n"
         assert process.stdout.readline().startswith(f"SPARQL endpoint: http://127.0.0.1:{port}/sparql (a query stops after 60 s")
-        engine = RemoteSparql(f"http://127.0.0.1:{port}/sparql")
-        rounds = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
+        sparql = RemoteSparql(f"http://127.0.0.1:{port}/sparql")
+        rounds = sparql.query("SELECT (COUNT(*) AS ?n) WHERE { ?r a <https://w3id.org/astana-kg/ontology#Round> }")
         assert rounds.rows[0]["n"].value == "22"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/query", timeout=10) as page:
             assert "yasgui" in page.read().decode("utf-8").lower()
