@@ -45,7 +45,6 @@ from .lock import exclusive
 from .pinned import PinnedAnswers, pin_saved_queries
 from .prefixes import INFERRED_GRAPH
 from .project import Project
-from .staging import BackgroundLoader, compact, discard, load_keeping_labels, stage
 from .view import GraphView
 from .workspace import Workspace, silent
 
@@ -237,6 +236,7 @@ def _build(project: Workspace, build: Build, engine: Engine, progress: Progress,
     from .dataset import merged_statements, named_graph_lines  # rdflib: only when building
     from .reason import infer_statements
     from .sparql import OxigraphSparql
+    from .staging import BackgroundLoader, compact, discard, load_keeping_labels, stage
 
     directory = build.directory
     timings = {}

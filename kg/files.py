@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from .errors import InputError
@@ -46,6 +45,8 @@ def write_atomically(target: Path, data: str | bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a process killed mid-write
         stale.unlink(missing_ok=True)
+    import tempfile  # with shutil and random: not for the commands that only read
+
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file 0600; the file written is as open(…, "w") would make it

@@ -35,7 +35,6 @@ with ``!BOUND(?since)``: pasted into ``BOUND()``, a value is a syntax error.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,6 +245,8 @@ def find_saved_query(directory: Path, name: str) -> SavedQuery:
     if path.is_file():
         return read_saved_query(path)
     names = [p.stem for p in sorted(directory.glob("*.rq"))]
+    import difflib  # only for a name that is not found
+
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(close)}?" if close else "; 'kg queries' lists them"
     raise InputError(f"no saved query named {name!r}{hint}")

@@ -9,7 +9,6 @@ meanwhile).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,8 @@ if TYPE_CHECKING:
 
 def discard(building: Path) -> None:
     """Remove a store left half-built, and the files staged beside it."""
+    import shutil
+
     shutil.rmtree(building, ignore_errors=True)
     for leftover in building.parent.glob(building.name + ".*"):
         leftover.unlink(missing_ok=True)

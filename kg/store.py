@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .asserted import ensure_asserted_store
 from .build import Build, ensure_built
 from .errors import StoreDamaged
 from .project import Project
@@ -37,8 +36,12 @@ def _open_view(project: Project, build: Build, reasoned: bool) -> GraphView:
         except (OSError, RuntimeError) as error:
             raise StoreDamaged(build.directory, _first_line(error)) from None
 
-    view = GraphView(open_read_only(build.store_dir), reasoned,
-                     asserted_store=lambda: open_read_only(ensure_asserted_store(project)))
+    def open_asserted() -> ox.Store:
+        from .asserted import ensure_asserted_store  # shutil, tempfile: only when the asserted view is asked for
+
+        return open_read_only(ensure_asserted_store(project))
+
+    view = GraphView(open_read_only(build.store_dir), reasoned, asserted_store=open_asserted)
     view.directory = build.directory
     return view
 

@@ -14,11 +14,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .common import EPILOG, KgGroup, engine_choice, make_workspace
-from .curating import add, new, report
-from .graph import export, reason, timeline, validate
-from .querying import describe, list_queries, run_query, search, sparql, stats
-from .stores import load, serve, site
+from .common import EPILOG, KgGroup, LazyCommands, engine_choice, make_workspace
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
@@ -50,34 +46,27 @@ def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
 
 
 
-# -----------------------------------------------------------------------------
-# Asking questions
-# -----------------------------------------------------------------------------
-cli.add_command(list_queries, name="queries")
-cli.add_command(run_query, name="query")
-cli.add_command(sparql, name="sparql")
-cli.add_command(describe, name="describe")
-cli.add_command(search, name="search")
-cli.add_command(stats, name="stats")
-
-# -----------------------------------------------------------------------------
-# The graph as a whole
-# -----------------------------------------------------------------------------
-cli.add_command(reason, name="reason")
-cli.add_command(validate, name="validate")
-cli.add_command(export, name="export")
-cli.add_command(timeline, name="timeline")
-
-# -----------------------------------------------------------------------------
-# Curating
-# -----------------------------------------------------------------------------
-cli.add_command(add, name="add")
-cli.add_command(report, name="report")
-cli.add_command(new, name="new")
-
-# -----------------------------------------------------------------------------
-# Triple stores
-# -----------------------------------------------------------------------------
-cli.add_command(load, name="load")
-cli.add_command(serve, name="serve")
-cli.add_command(site, name="site")
+# Each command's module is imported when that command runs (or --help lists it):
+# a cached query should not pay for the import of every other command.
+cli.commands = LazyCommands(__name__, {
+    # Asking questions
+    "queries": "querying:list_queries",
+    "query": "querying:run_query",
+    "sparql": "querying:sparql",
+    "describe": "querying:describe",
+    "search": "querying:search",
+    "stats": "querying:stats",
+    # The graph as a whole
+    "reason": "graph:reason",
+    "validate": "graph:validate",
+    "export": "graph:export",
+    "timeline": "graph:timeline",
+    # Curating
+    "add": "curating:add",
+    "report": "curating:report",
+    "new": "curating:new",
+    # Triple stores
+    "load": "stores:load",
+    "serve": "stores:serve",
+    "site": "stores:site",
+})

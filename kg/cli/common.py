@@ -32,6 +32,34 @@ class KgCommandError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]  # click sets it per class; ours differ per error
 
 
+class LazyCommands(dict):
+    """A group's commands by name, each given as "module:attribute" (relative to ``package``) and
+    imported when it is first looked up: listing the names imports nothing."""
+
+    def __init__(self, package: str, where: dict[str, str]):
+        super().__init__(where)
+        self.package = package
+
+    def __getitem__(self, name: str) -> click.Command:
+        found = super().__getitem__(name)
+        if isinstance(found, str):
+            import importlib
+
+            module, attribute = found.split(":")
+            found = getattr(importlib.import_module(f".{module}", self.package), attribute)
+            self[name] = found
+        return found
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def values(self) -> list[click.Command]:  # type: ignore[override]  # a list, not a view
+        return [self[name] for name in self]
+
+    def items(self) -> list[tuple[str, click.Command]]:  # type: ignore[override]  # a list, not a view
+        return [(name, self[name]) for name in self]
+
+
 class KgGroup(click.Group):
     """Turns every library error raised by a command into one clean line."""
 
