@@ -271,7 +271,7 @@ def _build(project: Workspace, build: Build, engine: Engine, progress: Progress,
         progress(f"reasoning over {len(statements):,} triples ({engine.reasoner})"
                  + (" while storing" if before is None else ""))
         started = time.perf_counter()
-        inferred = infer_statements(statements, engine.reasoner)
+        inferred = infer_statements(statements, engine.reasoner, schema_cache=cache_dir(project))
         timings["reason"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         counts["inferred"] = len(inferred)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
@@ -210,9 +211,9 @@ def _check_supported(used: set, statements: list[str]) -> None:
                              "use --engine reasoner=owlrl")
 
 
-def _schema_of(schema):
+def _schema_of(schema, cache=None):
     """The owlrl closure of the schema triples (blank nodes skolemized), and the rule parameters read from it."""
-    closed = set(_owlrl_closure(schema)) | set(schema)
+    closed: set = set(_schema_closure(schema, cache)) | set(schema)
 
     def pairs(predicate):
         return [(t.subject, t.object) for t in closed if t.predicate.value == predicate]
@@ -241,6 +242,58 @@ def _schema_of(schema):
         transitive={s for s, kind in typed if kind == OWL + "TransitiveProperty"},
         functional={s for s, kind in typed if kind == OWL + "FunctionalProperty"},
         restrictions=restrictions)
+
+
+SCHEMA_CLOSURE_FORMAT = "1"
+SCHEMA_CLOSURE_PREFIX = "schema-closure-"  # then the key, .nt: beside the builds, not one of them
+_SCHEMA_CLOSURES_KEPT = 4  # a cache shared by checkouts on other versions of the ontology keeps theirs too
+
+
+def _schema_closure(schema: list[ox.Triple], cache: Path | None) -> list[ox.Triple]:
+    """The owlrl closure of the (skolemized) schema triples, read from ``cache`` if it was kept there
+    for exactly these triples, this code and these owlrl and rdflib versions; else worked out and kept.
+
+    owlrl takes most of the rules' time on this ontology, and the schema rarely
+    changes between two builds. A kept file that is damaged, edited or unreadable
+    is never trusted: the closure is worked out again.
+    """
+    if cache is None:
+        return _owlrl_closure(schema)
+    import hashlib
+
+    path = cache / f"{SCHEMA_CLOSURE_PREFIX}{_schema_closure_key(schema)}.nt"
+    try:
+        kept = path.read_bytes()
+        digest, _, body = kept.partition(b"\n")
+        if digest.decode("ascii") == hashlib.sha256(body).hexdigest():
+            return parse_statements(line[:-2] for line in body.decode("utf-8").splitlines())
+    except (OSError, ValueError, SyntaxError):
+        pass
+    closure = _owlrl_closure(schema)
+    body = "".join(f"{statement(t)} .\n" for t in closure).encode("utf-8")
+    try:
+        from .files import write_atomically
+
+        write_atomically(path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+        older = sorted(cache.glob(f"{SCHEMA_CLOSURE_PREFIX}*.nt"), key=lambda p: p.stat().st_mtime_ns, reverse=True)[_SCHEMA_CLOSURES_KEPT:]
+        for stale in older:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs the closure again
+    return closure
+
+
+def _schema_closure_key(schema: list[ox.Triple]) -> str:
+    """A digest of what the schema's owlrl closure depends on: its triples, the code and the libraries."""
+    import hashlib
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{SCHEMA_CLOSURE_FORMAT}/owlrl {version('owlrl')}/rdflib {version('rdflib')}\0".encode())
+    for name in ("reason.py", "dataset.py"):  # the closure, and the conversions to and from rdflib
+        digest.update((Path(__file__).parent / name).read_bytes())
+    for line in sorted(statement(t) for t in schema):
+        digest.update(line.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:20]
 
 
 class _Codes:
@@ -302,19 +355,21 @@ def _term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> st
     return str(term)
 
 
-def infer_statements(statements: Iterable[str], reasoner: str = "rules") -> list[str]:
+def infer_statements(statements: Iterable[str], reasoner: str = "rules", schema_cache: Path | None = None) -> list[str]:
     """The kept entailments of N-Triples statements (see :func:`statement`), as statements.
 
     The build uses this form: it has Oxigraph parse the sources to text and
     hands the entailments to Oxigraph's bulk loader as text, so that a million
-    triples never become a million Python objects.
+    triples never become a million Python objects. The ``rules`` reasoner keeps
+    the owlrl closure of the schema in the folder ``schema_cache`` (if given; the
+    build's cache directory) and reuses it while the schema statements are the same.
     """
     if reasoner == "rules":
-        return _rules_inferred(statements)
+        return _rules_inferred(statements, schema_cache)
     return [statement(t) for t in infer(parse_statements(statements), reasoner)]
 
 
-def _rules_inferred(statements: Iterable[str]) -> list[str]:
+def _rules_inferred(statements: Iterable[str], schema_cache: Path | None = None) -> list[str]:
     """The rules' kept entailments of N-Triples statements, by semi-naive forward chaining."""
     statements = statements if isinstance(statements, list) else list(statements)
     codes = _Codes()
@@ -338,7 +393,7 @@ def _rules_inferred(statements: Iterable[str]) -> list[str]:
         elif p in _SCHEMA_PREDICATE_TEXT or (p in _RESTRICTION_TEXT and s.startswith("_:")):
             schema_statements.append(line)
     _check_supported({codes.terms[p] for p in predicates} | types, statements)
-    schema_closure, schema = _schema_of(skolemize(parse_statements(schema_statements)))
+    schema_closure, schema = _schema_of(skolemize(parse_statements(schema_statements)), schema_cache)
     t = _term_text
 
     def ids(table):
