@@ -78,5 +78,3 @@ def _asserted_problem(final: Path, record: Path) -> str | None:
         return "asserted.json cannot be read"
     return manifest_problem(final, files) if isinstance(files, dict) else "asserted.json cannot be read"
 
-
-# Oxigraph's bulk loader holds about 1 GB per million quads of one call, so
