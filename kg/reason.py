@@ -251,7 +251,8 @@ _SCHEMA_CLOSURES_KEPT = 4  # a cache shared by checkouts on other versions of th
 
 def _schema_closure(schema: list[ox.Triple], cache: Path | None) -> list[ox.Triple]:
     """The owlrl closure of the (skolemized) schema triples, read from ``cache`` if it was kept there
-    for exactly these triples, this code and these owlrl and rdflib versions; else worked out and kept.
+    for exactly these triples, this code and these owlrl, rdflib and
+    pyoxigraph versions; else worked out and kept.
 
     owlrl takes most of the rules' time on this ontology, and the schema rarely
     changes between two builds. A kept file that is damaged, edited or unreadable
@@ -288,7 +289,8 @@ def _schema_closure_key(schema: list[ox.Triple]) -> str:
     import hashlib
     from importlib.metadata import version
 
-    digest = hashlib.sha256(f"{SCHEMA_CLOSURE_FORMAT}/owlrl {version('owlrl')}/rdflib {version('rdflib')}\0".encode())
+    libraries = "/".join(f"{name} {version(name)}" for name in ("owlrl", "rdflib", "pyoxigraph"))
+    digest = hashlib.sha256(f"{SCHEMA_CLOSURE_FORMAT}/{libraries}\0".encode())
     for name in ("reason.py", "dataset.py"):  # the closure, and the conversions to and from rdflib
         digest.update((Path(__file__).parent / name).read_bytes())
     for line in sorted(statement(t) for t in schema):
