@@ -149,3 +149,33 @@ def test_a_damaged_schema_closure_is_worked_out_again(
         assert kept.read_bytes() == whole
         refuse_owlrl(monkeypatch)
         assert set(infer_statements(shipped_statements, "rules", schema_cache=cache)) == rules_without_cache
+
+
+def test_the_build_after_a_data_edit_takes_the_schema_closure_it_kept(project, tmp_path, monkeypatch):
+    import shutil
+
+    import pyoxigraph as ox
+
+    from kg.build import ensure_built
+    from kg.workspace import Workspace
+
+    checkout = tmp_path / "repo"
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(project.root / folder, checkout / folder)
+    kept = Workspace(root=checkout, cache_root=tmp_path / "kept-cache")
+    ensure_built(kept)
+    assert len(list((tmp_path / "kept-cache").glob("schema-closure-*.nt"))) == 1
+    data = checkout / "data" / "sources" / "compilation-round-03.ttl"
+    text = data.read_text(encoding="utf-8")
+    assert 'skos:prefLabel "Round 3"@en' in text
+    data.write_text(text.replace('skos:prefLabel "Round 3"@en', 'skos:prefLabel "Round three"@en'), encoding="utf-8")
+    refuse_owlrl(monkeypatch)
+    updated = ensure_built(kept)
+    monkeypatch.undo()
+    rebuilt = ensure_built(Workspace(root=checkout, cache_root=tmp_path / "fresh-cache"))
+
+    def quads(build):
+        return set(ox.Store.read_only(str(build.store_dir)).dump(format=ox.RdfFormat.N_QUADS).decode().splitlines())
+
+    assert quads(updated) == quads(rebuilt)
+    assert any('"Round three"@en' in quad for quad in quads(updated))
