@@ -331,9 +331,10 @@ def _read_sources(project: Project, engine: Engine) -> dict[str, list[str]]:
     in the previous store exactly the statements it would store for every file
     that did not change (see _bring_up_to_date).
     """
+    from .blank_nodes import label_blank_nodes_in_order
     from .dataset import read_sources
 
-    return {graph: _stable_blank_nodes(statements, graph)
+    return {graph: label_blank_nodes_in_order(statements, graph)
             for graph, statements in read_sources(project, engine.parser).items()}
 
 
@@ -343,33 +344,6 @@ def _graph_digests(project: Project, digests: dict[str, str], sources: dict[str,
 
     by_graph = {f"<{graph_name_for(project.root / path, project)}>": digest for path, digest in digests.items()}
     return by_graph if by_graph.keys() == sources.keys() else None
-
-
-def _stable_blank_nodes(statements: list[str], seed: str) -> list[str]:
-    """The statements with each blank node labelled after ``seed`` and its order of first appearance.
-
-    Labels are unique to a file; two versions of a file share them, but a store only ever holds one.
-    """
-    prefix = "_:b" + hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16] + "n"
-    labels: dict[str, str] = {}
-
-    def label(term: str) -> str:
-        found = labels.get(term)
-        if found is None:
-            found = labels[term] = f"{prefix}{len(labels)}"
-        return found
-
-    relabelled = []
-    for line in statements:
-        if "_:" in line:
-            subject, predicate, value = line.split(" ", 2)  # a literal is only ever the value
-            if subject.startswith("_:"):
-                subject = label(subject)
-            if value.startswith("_:"):
-                value = label(value)
-            line = f"{subject} {predicate} {value}"
-        relabelled.append(line)
-    return relabelled
 
 
 @dataclass

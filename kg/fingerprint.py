@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 CACHE_FORMAT = "4"
 
 # The code that derives the store: a change to it is a new build.
-_BUILDERS = ("turtle.py", "dataset.py", "reason.py", "build.py", "staging.py")
+_BUILDERS = ("turtle.py", "dataset.py", "reason.py", "blank_nodes.py", "build.py", "staging.py")
 
 
 def fingerprint(project: Project, engine: Engine | None = None) -> str:

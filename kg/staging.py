@@ -68,8 +68,8 @@ def bulk_load(store: ox.Store, document: Path) -> None:
 def load_keeping_labels(store: ox.Store, document: Path) -> None:
     """Load an N-Quads file keeping its blank node labels (the bulk loader gives them fresh ids), then remove it.
 
-    The build labels each file's blank nodes after its content (kg.build), so
-    that the next build finds them in this store as it would label them again.
+    The build labels each file's blank nodes after the file and their order in it
+    (kg.blank_nodes), so that the next build finds them in this store as it would label them again.
     """
     import pyoxigraph as ox
 
