@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import click
+
 from kg.cli import cli
 from kg.cli.reference import REFERENCE_FILE, command_reference
 
@@ -13,7 +15,9 @@ def test_command_reference_is_what_help_prints():
 
 def test_command_reference_has_every_command_and_its_options():
     text = command_reference(cli)
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    for name in cli.list_commands(context):
+        command = cli.get_command(context, name)
         assert f"## kg {name}\n" in text
         for option in command.params:
             for flag in getattr(option, "opts", []):

@@ -14,10 +14,36 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from .common import EPILOG, KgGroup, LazyCommands, engine_choice, make_workspace
+from .common import EPILOG, KgGroup, engine_choice, make_workspace
+
+# Each command by the module and name it is defined as: imported when that command runs
+# (or --help lists it), see KgGroup.
+COMMANDS = {
+    # Asking questions
+    "queries": "querying:list_queries",
+    "query": "querying:run_query",
+    "sparql": "querying:sparql",
+    "describe": "querying:describe",
+    "search": "querying:search",
+    "stats": "querying:stats",
+    # The graph as a whole
+    "reason": "graph:reason",
+    "validate": "graph:validate",
+    "export": "graph:export",
+    "timeline": "graph:timeline",
+    # Curating
+    "add": "curating:add",
+    "report": "curating:report",
+    "new": "curating:new",
+    # Triple stores
+    "load": "stores:load",
+    "serve": "stores:serve",
+    "site": "stores:site",
+}
 
 
-@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.group(cls=KgGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EPILOG)
 @click.version_option(__version__, prog_name="kg")
 @click.option("--root", metavar="DIR", envvar="KG_ROOT", type=click.Path(file_okay=False, path_type=Path),
               help="The checkout to work on (ontology/, data/, queries/) [default: the one kg is installed "
@@ -43,30 +69,3 @@ def cli(ctx: click.Context, root: Path | None, engine: str) -> None:
         kg --engine fast validate               the same with the engines built for scale
     """
     ctx.obj = make_workspace(root, engine)
-
-
-
-# Each command's module is imported when that command runs (or --help lists it):
-# a cached query should not pay for the import of every other command.
-cli.commands = LazyCommands(__name__, {
-    # Asking questions
-    "queries": "querying:list_queries",
-    "query": "querying:run_query",
-    "sparql": "querying:sparql",
-    "describe": "querying:describe",
-    "search": "querying:search",
-    "stats": "querying:stats",
-    # The graph as a whole
-    "reason": "graph:reason",
-    "validate": "graph:validate",
-    "export": "graph:export",
-    "timeline": "graph:timeline",
-    # Curating
-    "add": "curating:add",
-    "report": "curating:report",
-    "new": "curating:new",
-    # Triple stores
-    "load": "stores:load",
-    "serve": "stores:serve",
-    "site": "stores:site",
-})

@@ -32,36 +32,26 @@ class KgCommandError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]  # click sets it per class; ours differ per error
 
 
-class LazyCommands(dict):
-    """A group's commands by name, each given as "module:attribute" (relative to ``package``) and
-    imported when it is first looked up: listing the names imports nothing."""
+class KgGroup(click.Group):
+    """Turns every library error raised by a command into one clean line; and imports each command
+    given in ``lazy_commands`` (name: "module:attribute" in kg.cli) only when it runs or --help lists
+    it, so that a cached query does not pay for every other command's imports (click's own
+    lazy-loading hooks, list_commands and get_command)."""
 
-    def __init__(self, package: str, where: dict[str, str]):
-        super().__init__(where)
-        self.package = package
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands or {}
 
-    def __getitem__(self, name: str) -> click.Command:
-        found = super().__getitem__(name)
-        if isinstance(found, str):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy_commands:
             import importlib
 
-            module, attribute = found.split(":")
-            found = getattr(importlib.import_module(f".{module}", self.package), attribute)
-            self[name] = found
-        return found
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self[name] if name in self else default
-
-    def values(self) -> list[click.Command]:  # type: ignore[override]  # a list, not a view
-        return [self[name] for name in self]
-
-    def items(self) -> list[tuple[str, click.Command]]:  # type: ignore[override]  # a list, not a view
-        return [(name, self[name]) for name in self]
-
-
-class KgGroup(click.Group):
-    """Turns every library error raised by a command into one clean line."""
+            module, attribute = self.lazy_commands[name].split(":")
+            self.add_command(getattr(importlib.import_module(f"kg.cli.{module}"), attribute), name)
+        return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         for arg in args:
@@ -75,9 +65,9 @@ class KgGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from ..build import discard_damaged
+        from ..errors import StoreDamaged
 
         # invoke() consumes the subcommand's arguments; a second run needs them back
-        from ..errors import StoreDamaged
         arguments = [*(getattr(ctx, "_protected_args", None) or ctx.protected_args), *ctx.args]
         try:
             with sigterm_as_interrupt():
